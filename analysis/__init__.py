@@ -1,0 +1,1 @@
+"""Pure computations on frames (no file or network access)."""

@@ -1,0 +1,1 @@
+"""Streamlit dashboard: the only package that imports streamlit."""
