@@ -18,15 +18,13 @@ The normalised result is cached as GeoParquet under ``<data>/cache/boundaries``.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 import pyogrio
 
 from geodata.units import Level, get_version, registry
@@ -122,12 +120,12 @@ def _read_gadm(path: Path, layer: str | None) -> gpd.GeoDataFrame:
 
 def _candidates_legacy(root: Path) -> list[_Candidate]:
     out = []
-    for name in ("gadm41_VNM_3.json", "gadm41_VNM_3.json.zip"):
-        path = root / "gadm41-2021" / name
-        if path.is_file():
-            out.append(_Candidate(
-                "GADM 4.1 (non-commercial)", (path,), partial(_read_gadm, path, None)
-            ))
+    folder = root / "gadm41-2021"
+    found = sorted(folder.rglob("gadm41_VNM_3.json*")) if folder.is_dir() else []
+    for path in found[:1]:
+        out.append(_Candidate(
+            "GADM 4.1 (non-commercial)", (path,), partial(_read_gadm, path, None)
+        ))
     dev = root / "legacy_2021" / "gadm41_legacy_2021_NOT_REDISTRIBUTABLE.gpkg"
     if dev.is_file():
         out.append(_Candidate(
@@ -145,12 +143,17 @@ def _cache_key(candidate: _Candidate, version: str, level: str) -> str:
     return h.hexdigest()[:16]
 
 
-def _derive(base: gpd.GeoDataFrame, version: str, level: Level) -> gpd.GeoDataFrame:
+def _derive(base: gpd.GeoDataFrame, version: str, level: Level,
+            province: str) -> gpd.GeoDataFrame:
     """2021 communes → the wanted version and level (2024 and districts dissolved)."""
     from geodata.gadm import dissolve_to_version, districts_from_communes
 
-    communes = base if version == "2021" else dissolve_to_version(base, version)
-    return communes if level == "commune" else districts_from_communes(communes)
+    reg = registry(province)
+    communes = (base.rename(columns={"parent_code": "district_code"}) if version == "2021"
+                else dissolve_to_version(base, version, unit_registry=reg))
+    if level == "commune":
+        return communes
+    return districts_from_communes(communes, version=version, unit_registry=reg)
 
 
 def _with_registry(frame: gpd.GeoDataFrame, version: str, level: Level, province: str,
@@ -182,8 +185,8 @@ def _cached(candidate: _Candidate, version: str, level: Level, cfg: Settings,
     base_version = "2025" if version == "2025" else "2021"
     raw = candidate.read()
     frame = raw if base_version == version and level == "commune" else _derive(
-        _with_registry(raw, "2021", "commune", cfg.province, report), version, level
-    )
+        _with_registry(raw, "2021", "commune", cfg.province, report), version, level,
+        cfg.province)
     frame = _with_registry(frame, version, level, cfg.province, report)
     folder.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
@@ -250,9 +253,3 @@ def boundaries_status(cfg: Settings | None = None) -> dict[str, dict[str, object
             out[version] = {"source": "vietnamadminunits centroids (Voronoi)",
                             "approximate": True, "files": []}
     return out
-
-
-def to_json_safe(frame: pd.DataFrame) -> list[dict[str, object]]:
-    """Attribute rows without geometry, for ``--json`` outputs."""
-    cols = [c for c in frame.columns if c != "geometry"]
-    return json.loads(frame[cols].to_json(orient="records", force_ascii=False))

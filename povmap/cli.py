@@ -104,6 +104,67 @@ def setup() -> None:
         click.echo(line)
 
 
+@geodata.command("fetch", help="Tải ranh giới từ các nguồn trong danh mục (kiểm tra mã băm, "
+                 "lưu đệm). GADM chỉ tải khi chấp nhận giấy phép.\n\n"
+                 "Download boundary sources from the manifest (hash check, cache). GADM only "
+                 "with --accept-licence gadm41-2021.")
+@click.option("--version", "versions", multiple=True, type=click.Choice(["2021", "2025"]),
+              help="Chỉ tải phiên bản này. / Only this version (repeatable).")
+@click.option("--accept-licence", "accept", multiple=True, metavar="KEY",
+              help="Chấp nhận giấy phép của nguồn KEY (vd. gadm41-2021). / Accept licence.")
+@click.option("--mirror", default=None, metavar="URL",
+              help="Máy chủ gương thay cho địa chỉ gốc (hoặc POVMAP_FETCH_MIRROR). / Mirror.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def geodata_fetch(versions: tuple[str, ...], accept: tuple[str, ...], mirror: str | None,
+                  as_json: bool) -> None:
+    """Download boundary sources with a progress bar."""
+    from geodata.fetch import fetch_sources, load_manifest
+    from povmap.config import settings
+
+    cfg = settings()
+    sources = [s for s in load_manifest(province=cfg.province, base_url=mirror)
+               if not versions or s.version in versions]
+    with click.progressbar(length=sum(len(s.files) for s in sources), label="Tải / fetching",
+                           file=sys.stderr) as bar:
+        seen: set[str] = set()
+
+        def progress(label: str, done: int, total: int) -> None:
+            if total and done >= total and label not in seen:
+                seen.add(label)
+                bar.update(1)
+
+        result = fetch_sources(sources, cfg.geodata_dir, set(accept), progress=progress)
+    _emit(result.to_dict(), as_json, result.describe())
+
+
+@geodata.command("verify", help="Kiểm tra ranh giới mọi phiên bản (số đơn vị, mã, hình học hợp lệ, "
+                 "chồng lấn và khe hở) và mã băm các tệp đã tải. Mã thoát 2 nếu có lỗi.\n\n"
+                 "Check every version's boundaries and the downloaded files' hashes.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def geodata_verify(as_json: bool) -> None:
+    """Verify boundaries and downloads."""
+    from povmap.verify import verify
+
+    doc = verify()
+    lines = []
+    for x in doc["layers"]:
+        if "error" in x:
+            lines.append(f"✗ {x['version']}/{x['level']}: {x['error']}")
+            continue
+        mark = "✓" if x["ok"] else "✗"
+        approx = " — Ranh giới gần đúng" if x["approximate"] else ""
+        lines.append(f"{mark} {x['version']}/{x['level']}: {x['units']}/{x['expected_units']} "
+                     f"đơn vị / units, {x['invalid_geometries']} không hợp lệ / invalid, "
+                     f"{x['overlaps_gt_1m2']} chồng lấn / overlaps ({x['overlap_m2']} m²), "
+                     f"{x['gaps_gt_1m2']} khe hở / gaps ({x['gap_m2']} m²){approx}")
+    for key, d in doc["downloads"].items():
+        lines.append(f"{key}: {d['present']} tệp / files, {d['verified']} khớp mã băm / verified, "
+                     f"{len(d['mismatched'])} sai / mismatched, {d['missing']} chưa tải / missing")
+    _emit(doc, as_json, "\n".join(lines))
+    if not doc["ok"]:
+        sys.exit(2)
+
+
 @cli.group(help="Kho dữ liệu nhúng. / The embedded store.")
 def db() -> None:
     """Store commands."""
@@ -123,6 +184,94 @@ def db_info(as_json: bool) -> None:
              f"{doc['latest_schema_version']})"]
     lines += [f"  {name}: {n}" for name, n in doc["tables"].items()]
     _emit(doc, as_json, "\n".join(lines))
+
+
+def _issue_lines(issues: list[dict[str, Any]]) -> str:
+    return "\n".join(f"  - {i.get('where', '')}: {i['message']}"
+                     + (f" — {i['hint']}" if i.get("hint") else "") for i in issues)
+
+
+@cli.command("import", help="Nhập kết quả rà soát (XLSX theo mẫu báo cáo, hoặc CSV/XLSX dạng dài: "
+             "unit_code, year, indicator, value). Tất cả hoặc không có gì. Mã thoát: 0 = đã nhập, "
+             "2 = bị từ chối, không ghi gì.\n\n`povmap import rollback ID` hoàn tác lần nhập ID."
+             "\n\nImport review results, all or nothing (exit 0 = imported, 2 = rejected). "
+             "`povmap import rollback ID` undoes import ID.")
+@click.argument("args", nargs=-1, required=True, metavar="FILE | rollback ID")
+@click.option("--year", type=int, default=None, help="Năm rà soát. / Review year.")
+@click.option("--boundary-version", type=click.Choice(["2021", "2024", "2025"]), default=None,
+              help="Phiên bản ranh giới của số liệu. / Boundary version of the data.")
+@click.option("--dry-run", is_flag=True, help="Chỉ xem trước thay đổi. / Preview only.")
+@click.option("--json", "as_json", is_flag=True, help="Tóm tắt JSON trên stdout. / JSON summary.")
+def import_(args: tuple[str, ...], year: int | None, boundary_version: str | None,
+            dry_run: bool, as_json: bool) -> None:
+    """Import one file, or roll back an import."""
+    from povmap.importing import import_file, rollback_import
+
+    if args[0] == "rollback":
+        if len(args) != 2 or not args[1].isdigit():
+            raise click.UsageError("povmap import rollback ID (ID: số của lần nhập / import id)")
+        doc = rollback_import(int(args[1]))
+        _emit(doc, as_json, doc["message"])
+        return
+    if len(args) != 1:
+        raise click.UsageError("Nhập từng tệp một. / Import one file at a time.")
+    doc = import_file(args[0], year, boundary_version, dry_run)
+    if doc["status"] == "rejected":
+        click.echo(f"Bị từ chối, không ghi gì / Rejected, nothing written: {doc['file']}\n"
+                   + _issue_lines(doc["errors"]), err=True)
+        if as_json:
+            _emit(doc, True, "")
+        sys.exit(2)
+    if doc["warnings"]:
+        click.echo("Cảnh báo / Warnings:\n" + _issue_lines(doc["warnings"]), err=True)
+    _emit(doc, as_json, doc["message"])
+
+
+@cli.group("imports", help="Các lần nhập dữ liệu. / Data imports.")
+def imports_group() -> None:
+    """Import history commands."""
+
+
+@imports_group.command("list", help="Liệt kê các lần nhập. / List imports.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def imports_list(as_json: bool) -> None:
+    """List imports, newest first."""
+    from povmap.importing import imports_document
+
+    doc = imports_document()
+    lines = [f"#{i['id']} {i['imported_at']} {i['file_name']} ({i['n_values']} giá trị / values, "
+             f"năm / years {i['years']}, {i['os_user']})"
+             + (" — Dữ liệu minh họa" if i["is_demo"] else "")
+             + (f" — đã hoàn tác / rolled back {i['rolled_back_at']}" if i["rolled_back_at"]
+                else "") for i in doc["imports"]]
+    _emit(doc, as_json, "\n".join(lines) or "Chưa có lần nhập nào. / No imports yet.")
+
+
+@cli.command("demo", help="Tạo và nhập bộ dữ liệu minh họa (2021–2026) qua đúng đường nhập thật."
+             "\n\nGenerate and import the demo dataset through the real importer.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def demo(as_json: bool) -> None:
+    """Load the demo dataset."""
+    from povmap.importing import load_demo
+
+    doc = load_demo()
+    _emit(doc, as_json, "\n".join(f["message"] for f in doc["files"]))
+
+
+@cli.command("values", help="Giá trị một chỉ tiêu theo đơn vị. / Values of one indicator by unit.")
+@click.option("--year", type=int, required=True, help="Năm rà soát. / Review year.")
+@click.option("--indicator", required=True, help="Mã chỉ tiêu, vd. poor_a_rate. / Indicator key.")
+@click.option("--boundary-version", type=click.Choice(["2021", "2024", "2025"]), default=None)
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def values(year: int, indicator: str, boundary_version: str | None, as_json: bool) -> None:
+    """Print unit code → value."""
+    from povmap.importing import values_document
+
+    doc = values_document(year, indicator, boundary_version)
+    head = f"{doc['indicator']} {doc['year']} ({doc['boundary_version']})" + (
+        " — Dữ liệu minh họa" if doc["demo"] else "")
+    body = "\n".join(f"{code}\t{v:g}" for code, v in doc["values"].items())
+    _emit(doc, as_json, f"{head}\n{body}")
 
 
 def main() -> None:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import Any
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -60,6 +60,29 @@ CREATE TABLE crosswalk_build (
 INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES
   ('crosswalk', 'attributes', 'crosswalk', 'Trọng số chuyển đổi đơn vị cũ → mới'),
   ('crosswalk_build', 'attributes', 'crosswalk_build', 'Lần dựng bảng chuyển đổi');
+"""),
+    (2, "poverty values, imports and history", """
+CREATE TABLE imports (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, file_name TEXT NOT NULL, sha256 TEXT NOT NULL,
+  rows INTEGER NOT NULL, n_values INTEGER NOT NULL, os_user TEXT NOT NULL,
+  imported_at TEXT NOT NULL, years TEXT NOT NULL, boundary_version TEXT NOT NULL,
+  is_demo INTEGER NOT NULL DEFAULT 0, rolled_back_at TEXT);
+CREATE TABLE observations (
+  unit_code TEXT NOT NULL, boundary_version TEXT NOT NULL, year INTEGER NOT NULL,
+  indicator TEXT NOT NULL, value REAL NOT NULL,
+  import_id INTEGER NOT NULL REFERENCES imports(id),
+  PRIMARY KEY (unit_code, boundary_version, year, indicator));
+CREATE INDEX observations_by_year ON observations (year, indicator);
+CREATE TABLE observation_history (
+  unit_code TEXT NOT NULL, boundary_version TEXT NOT NULL, year INTEGER NOT NULL,
+  indicator TEXT NOT NULL, value REAL NOT NULL,
+  import_id INTEGER NOT NULL REFERENCES imports(id),
+  superseded_by INTEGER NOT NULL REFERENCES imports(id));
+CREATE INDEX history_by_superseder ON observation_history (superseded_by);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES
+  ('imports', 'attributes', 'imports', 'Các lần nhập dữ liệu'),
+  ('observations', 'attributes', 'observations', 'Số liệu giảm nghèo hiện hành'),
+  ('observation_history', 'attributes', 'observation_history', 'Số liệu đã bị thay thế');
 """),
 ]
 

@@ -58,3 +58,58 @@ def test_unknown_command_exit_code(tmp_path):
     proc = run(["geodata", "nope"], {"POVMAP_DATA_DIR": str(tmp_path)}, check=False)
     assert proc.returncode == 2
     assert "No such command" in proc.stderr
+
+
+@pytest.fixture
+def upstream_mirror(tmp_path, shared_geodata):
+    """A local copy of the upstream layout (one GeoJSON per ward), served on 127.0.0.1."""
+    import functools
+    import threading
+    import tomllib
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    import pyogrio
+
+    root = tmp_path / "mirror"
+    manifest = tomllib.loads((Path(__file__).parents[1] / "geodata/data/sources_75.toml")
+                             .read_text(encoding="utf-8"))
+    src = next(s for s in manifest["sources"] if s["key"] == "thanglequoc-2025")
+    wards = pyogrio.read_dataframe(shared_geodata / "new_2025/dong_nai_2025_wards.gpkg",
+                                   layer="wards")
+    by_code = {c: wards[wards["ward_code"] == c] for c in wards["ward_code"]}
+    for f in src["files"]:
+        target = root / f["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        code = target.name.split("_", 1)[0]
+        by_code[code][["ward_code", "name", "geometry"]].to_file(target, driver="GeoJSON")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.realdata
+def test_fetch_then_info_and_load(tmp_path, upstream_mirror):
+    geo = tmp_path / "geo"
+    env = {"POVMAP_DATA_DIR": str(tmp_path / "data"), "POVMAP_GEODATA": str(geo)}
+    out = run(["geodata", "fetch", "--version", "2025", "--mirror", upstream_mirror, "--json"],
+              env)
+    doc = json.loads(out.stdout)
+    assert len(doc["downloaded"]) == 95
+    assert doc["skipped"] == []
+    again = json.loads(run(["geodata", "fetch", "--version", "2025", "--mirror",
+                            upstream_mirror, "--json"], env).stdout)
+    assert (len(again["downloaded"]), len(again["cached"])) == (0, 95)
+    info = json.loads(run(["geodata", "info", "--json"], env).stdout)
+    v25 = info["versions"][2]["boundaries"]
+    assert v25["approximate"] is False
+    assert v25["source"] == "thanglequoc/vietnamese-provinces-database (MIT)"
+    from geodata.boundaries import load_boundaries
+    from povmap.config import settings
+
+    b = load_boundaries("2025", "commune", settings(env))
+    assert len(b.frame) == 95
+    assert b.frame.to_crs(32648).area.sum() / 1e6 == pytest.approx(12_740.9, rel=0.002)

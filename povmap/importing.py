@@ -1,0 +1,114 @@
+"""Import use-cases behind the CLI and the dashboard; they return JSON-ready dicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from geodata.units import review_version
+from povmap.config import Settings, settings
+from povmap.errors import Issue, PovmapError
+from povmap.imports import apply_import, list_imports, plan_import, rollback, unit_values
+from povmap.indicators import get_indicator
+from povmap.store import Store
+
+DEMO_LABEL = "Dữ liệu minh họa"
+
+
+def _issue(i: Issue) -> dict[str, Any]:
+    return {**i.to_dict(), "where": i.where()}
+
+
+def _base(parsed: Any) -> dict[str, Any]:
+    v = parsed.values
+    return {
+        "file": parsed.file_name, "sha256": parsed.sha256, "rows": int(parsed.n_rows),
+        "values": len(v), "years": sorted(int(y) for y in v["year"].unique()),
+        "boundary_versions": sorted(str(b) for b in v["boundary_version"].unique()),
+        "units": int(v["unit_code"].nunique()),
+        "warnings": [_issue(i) for i in parsed.report.warnings],
+    }
+
+
+def import_file(path: str | Path, year: int | None = None, boundary_version: str | None = None,
+                dry_run: bool = False, cfg: Settings | None = None,
+                is_demo: bool = False) -> dict[str, Any]:
+    """Read, validate and (unless ``dry_run``) store one file; never raises on bad input."""
+    from loaders.values import read_values
+
+    cfg = cfg or settings()
+    store = Store(cfg.store_path)
+    try:
+        parsed = read_values(Path(path), year=year, boundary_version=boundary_version,
+                             province=cfg.province)
+    except PovmapError as err:
+        return {"status": "rejected", "file": Path(path).name, "summary": err.summary,
+                "errors": [_issue(i) for i in err.issues if i.severity == "error"],
+                "warnings": [_issue(i) for i in err.issues if i.severity == "warning"]}
+    doc = _base(parsed)
+    if dry_run:
+        plan = plan_import(parsed, store)
+        changes = plan.changes[plan.changes["status"] != "unchanged"]
+        return {**doc, "status": "dry_run", "import_id": None, "counts": plan.counts(),
+                "duplicate_of": plan.duplicate_of,
+                "changes": changes.astype(object).where(changes.notna(), None)
+                .to_dict(orient="records"),
+                "message": f"Xem trước / dry run: {plan.counts()}", "errors": []}
+    result = apply_import(parsed, store, is_demo=is_demo)
+    return {**doc, "status": "unchanged" if result.noop else "imported",
+            "import_id": result.import_id, "counts": result.plan.counts(),
+            "message": result.message, "errors": []}
+
+
+def rollback_import(import_id: int, cfg: Settings | None = None) -> dict[str, Any]:
+    """Undo one import."""
+    cfg = cfg or settings()
+    message = rollback(import_id, Store(cfg.store_path))
+    return {"status": "rolled_back", "import_id": import_id, "message": message}
+
+
+def imports_document(cfg: Settings | None = None) -> dict[str, Any]:
+    """Every import, newest first (``povmap imports list --json``)."""
+    cfg = cfg or settings()
+    frame = list_imports(Store(cfg.store_path))
+    rows = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    for r in rows:
+        r["is_demo"] = bool(r["is_demo"])
+    return {"imports": rows}
+
+
+def store_is_demo(store: Store) -> bool:
+    """Whether any active import in the store is demo data."""
+    frame = store.read_sql(
+        "SELECT COUNT(*) AS n FROM imports WHERE is_demo=1 AND rolled_back_at IS NULL")
+    return bool(frame["n"].iloc[0])
+
+
+def values_document(year: int, indicator: str, boundary_version: str | None = None,
+                    cfg: Settings | None = None) -> dict[str, Any]:
+    """Values of one indicator and year by unit code (``povmap values --json``)."""
+    cfg = cfg or settings()
+    ind = get_indicator(indicator)
+    version = boundary_version or review_version(year).key
+    store = Store(cfg.store_path)
+    vals = unit_values(store, year, indicator, version)
+    demo = store_is_demo(store)
+    return {"year": year, "indicator": ind.key, "boundary_version": version,
+            "unit": ind.unit_en, "demo": demo, "label": DEMO_LABEL if demo else None,
+            "values": dict(sorted(vals.items()))}
+
+
+def load_demo(cfg: Settings | None = None) -> dict[str, Any]:
+    """Write the demo workbooks under ``<data>/demo`` and import each one."""
+    from povmap.demo import write_demo_workbooks
+
+    cfg = cfg or settings()
+    files = write_demo_workbooks(cfg.data_dir / "demo")
+    out = []
+    for f in files:
+        doc = import_file(f.path, f.year, f.boundary_version, cfg=cfg, is_demo=True)
+        if doc["status"] == "rejected":
+            raise PovmapError(f"Demo workbook {f.path} was rejected (a bug)",
+                              [Issue(e["message"]) for e in doc["errors"]])
+        out.append(doc)
+    return {"label": DEMO_LABEL, "files": out}

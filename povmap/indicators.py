@@ -1,0 +1,106 @@
+"""Registry of poverty indicators (the front door for every indicator choice).
+
+Counts are stored; rates are derived from counts, never stored as truth. Every count
+``k`` except ``total_households`` has a derived rate ``k_rate`` in percent of total
+households. Keys are stable: the CLI and its JSON use them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from povmap.errors import PovmapError
+
+Kind = Literal["count", "rate", "share"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator: key, labels, unit, kind and how a rate derives from counts."""
+
+    key: str
+    label_vi: str
+    label_en: str
+    unit_vi: str
+    unit_en: str
+    kind: Kind
+    higher_is_worse: bool
+    numerator: str | None = None
+    denominator: str | None = None
+
+    def label(self, lang: str = "vi") -> str:
+        """Label in ``lang`` ("vi" or "en")."""
+        return self.label_en if lang == "en" else self.label_vi
+
+
+# (key, Vietnamese label, English label, higher is worse)
+_COUNTS: list[tuple[str, str, str, bool]] = [
+    ("total_households", "Tổng số hộ", "Total households", False),
+    ("poor", "Hộ nghèo (chuẩn tỉnh)", "Poor households (provincial standard)", True),
+    ("poor_a", "Hộ nghèo A (có lao động)", "Poor households A (with labour capacity)", True),
+    ("poor_b", "Hộ nghèo B (không có lao động)", "Poor households B (no labour capacity)", True),
+    ("near_poor", "Hộ cận nghèo (chuẩn tỉnh)", "Near-poor households (provincial standard)",
+     True),
+    ("poor_national", "Hộ nghèo (chuẩn quốc gia)", "Poor households (national standard)", True),
+    ("near_poor_national", "Hộ cận nghèo (chuẩn quốc gia)",
+     "Near-poor households (national standard)", True),
+    ("poor_em_head", "Hộ nghèo có chủ hộ là người dân tộc thiểu số",
+     "Poor households with an ethnic-minority head", True),
+    ("escaped", "Hộ thoát nghèo trong năm", "Households escaping poverty during the year", False),
+    ("fell_back", "Hộ tái nghèo trong năm", "Households falling back into poverty", True),
+    ("newly_poor", "Hộ nghèo phát sinh trong năm", "Newly poor households during the year", True),
+]
+
+# Decree 07/2021/NĐ-CP: 6 dimensions × 2 indicators. (key suffix, Vietnamese, English)
+DEPRIVATIONS: list[tuple[str, str, str]] = [
+    ("employment", "Việc làm", "Employment"),
+    ("dependants", "Người phụ thuộc trong hộ gia đình", "Dependants in the household"),
+    ("nutrition", "Dinh dưỡng", "Nutrition"),
+    ("health_insurance", "Bảo hiểm y tế", "Health insurance"),
+    ("adult_education", "Trình độ giáo dục của người lớn", "Adult education"),
+    ("child_schooling", "Tình trạng đi học của trẻ em", "School attendance of children"),
+    ("housing_quality", "Chất lượng nhà ở", "Housing quality"),
+    ("housing_area", "Diện tích nhà ở bình quân đầu người", "Floor area per person"),
+    ("water", "Nguồn nước sinh hoạt", "Domestic water source"),
+    ("sanitation", "Nhà tiêu hợp vệ sinh", "Hygienic latrine"),
+    ("telecom", "Sử dụng dịch vụ viễn thông", "Use of telecom services"),
+    ("information_access", "Phương tiện phục vụ tiếp cận thông tin",
+     "Means of access to information"),
+]
+
+
+def _build() -> dict[str, Indicator]:
+    out: dict[str, Indicator] = {}
+    counts = list(_COUNTS) + [
+        (f"deprived_{k}", f"Hộ nghèo thiếu hụt: {vi}", f"Poor households deprived: {en}", True)
+        for k, vi, en in DEPRIVATIONS
+    ]
+    for key, vi, en, worse in counts:
+        out[key] = Indicator(key, vi, en, "hộ", "households", "count", worse)
+    for key, vi, en, worse in counts:
+        if key == "total_households":
+            continue
+        out[f"{key}_rate"] = Indicator(
+            f"{key}_rate", f"Tỷ lệ {vi[0].lower()}{vi[1:]}", f"Rate: {en}", "%", "%", "rate",
+            worse, numerator=key, denominator="total_households")
+    return out
+
+
+INDICATORS: dict[str, Indicator] = _build()
+COUNT_KEYS: tuple[str, ...] = tuple(k for k, i in INDICATORS.items() if i.kind == "count")
+
+
+def get_indicator(key: str) -> Indicator:
+    """Front door: the indicator ``key``; an unknown key lists the valid ones.
+
+    >>> get_indicator("poor_a_rate").numerator
+    'poor_a'
+    >>> len(COUNT_KEYS), len(INDICATORS)
+    (23, 45)
+    """
+    try:
+        return INDICATORS[key]
+    except KeyError:
+        raise PovmapError(
+            f"Unknown indicator '{key}'. Valid: {', '.join(INDICATORS)}.") from None
