@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 
 from geodata.boundaries import APPROXIMATE_LABEL_VI, boundaries_status
-from povmap.config import settings
+from povmap.config import Settings, settings
 from povmap.store import Store
 
 
@@ -17,8 +17,22 @@ def prepare() -> Iterator[str]:
     approximate boundaries and says so.
     """
     cfg = settings()
-    version = Store(cfg.store_path).migrate()
+    store = Store(cfg.store_path)
+    version = store.migrate()
     yield f"Kho dữ liệu / store: {cfg.store_path} (lược đồ / schema {version})"
+    from dashboard.mapassets import ensure_assets
+
+    copied = ensure_assets()
+    yield f"Leaflet (tài nguyên bản đồ ngoại tuyến / offline map assets): {len(copied)} tệp mới"
+    if int(store.read_sql("SELECT COUNT(*) AS n FROM imports")["n"].iloc[0]) == 0:
+        from povmap.importing import DEMO_LABEL, load_demo
+
+        doc = load_demo(cfg)
+        yield f"{DEMO_LABEL}: đã nhập {len(doc['files'])} bảng rà soát / demo workbooks imported"
+    yield from _boundaries(cfg)
+
+
+def _boundaries(cfg: Settings) -> Iterator[str]:
     status = boundaries_status(cfg)
     if not status["2025"]["approximate"]:
         yield f"Ranh giới 2025 / 2025 boundaries: {status['2025']['source']}"

@@ -113,3 +113,43 @@ def test_fetch_then_info_and_load(tmp_path, upstream_mirror):
     b = load_boundaries("2025", "commune", settings(env))
     assert len(b.frame) == 95
     assert b.frame.to_crs(32648).area.sum() / 1e6 == pytest.approx(12_740.9, rel=0.002)
+
+
+@pytest.mark.realdata
+def test_crosswalk_command_stores_weights(tmp_path, shared_geodata):
+    env = {"POVMAP_DATA_DIR": str(tmp_path), "POVMAP_GEODATA": str(shared_geodata)}
+    doc = json.loads(run(["geodata", "crosswalk", "--json"], env).stdout)
+    assert (doc["from_version"], doc["to_version"], doc["overlay_available"]) == (
+        "2021", "2025", True)
+    assert doc["n_old_units"] == 281
+    assert abs(doc["weight_sum_min"] - 1) < 1e-6
+    assert abs(doc["weight_sum_max"] - 1) < 1e-6
+    assert {(s["old_code"], s["new_code"]) for s in doc["split"]} == {
+        ("26449", "26359"), ("26449", "26446")}
+    kinds = [(d["kind"], d["old_code"], d["new_code"]) for d in doc["disagreements"]]
+    assert ("dominant_not_in_converter", "26128", "26134") in kinds
+    db = json.loads(run(["db", "info", "--json"], env).stdout)
+    assert db["tables"]["crosswalk"] == doc["n_pairs"] == 282
+    text = run(["geodata", "crosswalk", "--from", "2024"], env).stdout
+    assert "2024 → 2025: 270" in text
+
+
+def test_crosswalk_command_offline_says_so(tmp_path):
+    env = {"POVMAP_DATA_DIR": str(tmp_path), "POVMAP_GEODATA": str(tmp_path / "none")}
+    doc = json.loads(run(["geodata", "crosswalk", "--json"], env).stdout)
+    assert doc["overlay_available"] is False
+    assert doc["boundaries"]["old"]["approximate"] is True
+    assert doc["disagreements"] == []
+    assert doc["n_old_units"] == 281
+
+
+@pytest.mark.realdata
+def test_verify_command(tmp_path, shared_geodata):
+    env = {"POVMAP_DATA_DIR": str(tmp_path), "POVMAP_GEODATA": str(shared_geodata)}
+    doc = json.loads(run(["geodata", "verify", "--json"], env).stdout)
+    assert doc["ok"] is True
+    layers = {(x["version"], x["level"]): x for x in doc["layers"]}
+    assert layers[("2025", "commune")]["overlaps_gt_1m2"] == 0
+    assert layers[("2025", "commune")]["units"] == 95
+    assert layers[("2021", "commune")]["overlaps_gt_1m2"] == 377  # GADM is no clean coverage
+    assert layers[("2024", "district")]["units"] == 22

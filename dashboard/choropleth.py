@@ -1,0 +1,434 @@
+r"""Choropleth map of one indicator: one GeoJSON layer, legend, title and flags.
+
+Returns a ``folium.Map`` and never shows it (no streamlit here), so tests inspect the
+rendered HTML. The map loads only the local Leaflet (:mod:`dashboard.mapassets`).
+
+Escaping: every text shown comes from data or the caller, and all of it is HTML-escaped
+here, at the point where it becomes HTML:
+
+* legend, title and flags are markup built in Python with :func:`html.escape`;
+* tooltip strings are escaped *before* they go into the GeoJSON properties, because
+  folium's ``GeoJsonTooltip`` pastes properties and aliases into ``innerHTML`` as they
+  are. folium embeds them with Jinja's ``tojson``, which writes ``&`` as ``\u0026``:
+  JavaScript decodes that back to ``&lt;``, so the browser shows ``<`` as text.
+
+Size: features carry only ``code``, ``name`` (escaped "name (type)"), ``fill``, the tooltip
+strings ``t0, t1, …`` and ``selected`` on the selected unit. One JavaScript style function
+for the whole layer reads ``fill`` (no per-feature Python style closures, no style map).
+Each unit is one feature with Polygon or MultiPolygon geometry, which Leaflet draws as
+exactly one SVG ``path`` (class ``povmap-unit``); the selected unit comes last so that
+its outline is drawn on top of its neighbours'.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from folium.template import Template
+from shapely.geometry import mapping
+
+from dashboard.mapassets import ASSET_URLS, AssetUrls, offline_map
+
+UNITS_LAYER = "units"
+OUTLINE_LAYER = "outline"
+UNIT_CLASS = "povmap-unit"
+OUTLINE_CLASS = "povmap-outline"
+NO_DATA_COLOUR = "#cccccc"
+BASE_STYLE = {"color": "#555555", "weight": 0.7, "opacity": 1, "fillOpacity": 0.85}
+SELECTED_STYLE = {"color": "#000000", "weight": 3.5, "opacity": 1, "fillOpacity": 0.85}
+HOVER_STYLE = {"color": "#222222", "weight": 2.5}
+OUTLINE_STYLE = {"color": "#333333", "weight": 2, "opacity": 0.9, "fill": False}
+MISSING_ROW = "—"
+_POLYGONAL = frozenset({"Polygon", "MultiPolygon"})
+_HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+# TODO(i18n): move to dashboard/i18n.py TEXT when that catalogue gains these keys.
+_TEXT: dict[str, dict[str, str]] = {
+    "no_data": {"vi": "Không có dữ liệu", "en": "No data"},
+    "unit": {"vi": "Đơn vị", "en": "Unit"},
+    "legend": {"vi": "Chú giải", "en": "Legend"},
+}
+_CSS = """
+<style>
+.povmap-title, .povmap-legend {
+    background: rgba(255, 255, 255, 0.92); padding: 6px 10px; border-radius: 4px;
+    box-shadow: 0 1px 4px rgba(0, 0, 0, 0.3); font: 13px/1.35 system-ui, sans-serif;
+    color: #222; max-width: 320px;
+}
+.povmap-title-text { font-weight: 600; font-size: 14px; }
+.povmap-flags { margin-top: 4px; }
+.povmap-flag {
+    display: inline-block; margin: 2px 4px 0 0; padding: 1px 6px; border-radius: 3px;
+    background: #fff3cd; border: 1px solid #b58a00; color: #5c4500; font-size: 12px;
+}
+.povmap-legend-title { font-weight: 600; margin-bottom: 4px; }
+.povmap-legend-row { display: flex; align-items: center; gap: 6px; }
+.povmap-swatch {
+    width: 18px; height: 12px; border: 1px solid #777; flex: none;
+}
+.povmap-legend-count { margin-left: auto; padding-left: 8px; color: #555; }
+.povmap-tooltip th { font-weight: 500; color: #555; }
+</style>
+"""
+_STYLE_JS = """function (feature) {
+    var p = feature.properties;
+    return Object.assign({fillColor: p.fill}, p.selected ? %(selected)s : %(base)s);
+}"""
+_EACH_FEATURE_JS = """function (feature, layer) {
+    var style = %(style)s;
+    layer.on({
+        mouseover: function (e) { e.target.setStyle(%(hover)s); },
+        mouseout: function (e) { e.target.setStyle(style(e.target.feature)); }
+    });
+}"""
+
+
+class HtmlControl(folium.MacroElement):
+    """Markup placed in a Leaflet control (inside the map, beside zoom and scale).
+
+    The markup is rendered into the page body with its own ``id`` and moved into a
+    ``L.control`` by the script, so it is plain, testable HTML in the rendered page and
+    also works in ``st_folium``, which adds the body HTML before running the script.
+    The id is not folium's element name: ``st_folium`` renames those in scripts only.
+    """
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        {{ this.markup }}
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var node = document.getElementById({{ this.dom_id|tojson }});
+            var control = L.control({position: {{ this.position|tojson }}});
+            control.onAdd = function () {
+                L.DomEvent.disableClickPropagation(node);
+                L.DomEvent.disableScrollPropagation(node);
+                return node;
+            };
+            control.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, dom_id: str, markup: str, position: str) -> None:
+        super().__init__()
+        self._name = "HtmlControl"
+        self.dom_id = dom_id
+        self.markup = markup
+        self.position = position
+
+
+class StyleSheet(folium.MacroElement):
+    """The CSS of title, flags, legend and tooltip, added once to the page header."""
+
+    _template = Template(
+        "{% macro header(this, kwargs) %}" + _CSS + "{% endmacro %}"
+    )
+
+
+def build_choropleth(
+    frame: gpd.GeoDataFrame,
+    values: pd.Series,
+    classes: pd.Series,
+    colours: Sequence[str],
+    labels: Sequence[str],
+    counts: Sequence[int],
+    no_data_count: int,
+    title: str,
+    unit_label: str,
+    *,
+    tooltip_rows: Mapping[str, Mapping[str, str]] | None = None,
+    flags: Sequence[str] = (),
+    selected: str | None = None,
+    outline: gpd.GeoDataFrame | None = None,
+    lang: str = "vi",
+    urls: AssetUrls = ASSET_URLS,
+) -> folium.Map:
+    """Choropleth of one indicator over the units of ``frame``.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Columns ``code``, ``name``, ``type`` (xã, phường, …) and Polygon/MultiPolygon
+        geometry in EPSG:4326, already simplified and rounded for the web.
+    values : Series
+        Code → value; NaN means no data. Only checked against ``classes``.
+    classes : Series
+        Code → class index ``0 … k-1``; ``-1`` (or a missing code) means no data.
+    colours, labels, counts : sequence
+        Per class: fill colour (``#rrggbb``), legend range label, number of units.
+    no_data_count : int
+        Number of units without data (grey legend entry).
+    title : str
+        Map title, e.g. the indicator and year.
+    unit_label : str
+        Unit of the values, heading the legend (e.g. "Tỷ lệ hộ nghèo (%)").
+    tooltip_rows : mapping, optional
+        Code → {row label: preformatted value}, e.g. ``{"Giá trị": "1.234,5 hộ"}``.
+        Rows appear in order of first appearance; a unit lacking a row shows "—".
+    flags : sequence of str, default ()
+        Caveats shown as badges under the title ("Dữ liệu minh họa", …).
+    selected : str, optional
+        Code of the unit to outline.
+    outline : GeoDataFrame, optional
+        Province outline drawn on top as context (not interactive), EPSG:4326.
+    lang : {"vi", "en"}, default "vi"
+        Language of the builder's own words ("Không có dữ liệu", …).
+    urls : AssetUrls, default :data:`dashboard.mapassets.ASSET_URLS`
+        Local Leaflet URLs; pass ``asset_urls(prefix)`` behind ``server.baseUrlPath``.
+
+    Returns
+    -------
+    folium.Map
+        Not shown; no tiles unless ``POVMAP_TILES`` is set.
+
+    Raises
+    ------
+    ValueError
+        If inputs disagree (lengths, class indices, counts, unknown ``selected``,
+        non-polygonal geometry, wrong CRS, unknown ``lang``); the message names the
+        offending codes or values.
+    """
+    _check_frame(frame)
+    _check_lang(lang)
+    _check_legend(colours, labels, counts)
+    on_map = _classes_on_map(frame, values, classes, len(colours))
+    _check_counts(counts, no_data_count, on_map)
+    _check_selected(frame, selected)
+    fmap = _base_map(frame, urls)
+    _units_layer(frame, on_map, colours, tooltip_rows or {}, selected, lang).add_to(fmap)
+    if outline is not None:
+        _outline_layer(outline).add_to(fmap)
+    StyleSheet().add_to(fmap)
+    _title_control(title, flags).add_to(fmap)
+    _legend_control(colours, labels, counts, no_data_count, unit_label, lang).add_to(fmap)
+    return fmap
+
+
+def _check_frame(frame: gpd.GeoDataFrame) -> None:
+    missing = [c for c in ("code", "name", "type") if c not in frame.columns]
+    if missing:
+        raise ValueError(f"frame lacks column(s) {missing}; it has {list(frame.columns)}.")
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        raise ValueError(f"frame must be in EPSG:4326 (the web layer), not {frame.crs}.")
+    dupes = sorted(set(frame["code"][frame["code"].duplicated()].astype(str)))
+    if dupes:
+        raise ValueError(f"frame has duplicate unit codes: {dupes}.")
+    types = frame.geometry.geom_type
+    bad = frame.loc[~types.isin(_POLYGONAL) | frame.geometry.is_empty, "code"]
+    if len(bad):
+        raise ValueError(
+            f"units {sorted(bad.astype(str))} have no Polygon/MultiPolygon geometry; "
+            "each unit must be one (Multi)Polygon to be drawn as one shape."
+        )
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in _TEXT["no_data"]:
+        raise ValueError(f"lang must be one of {sorted(_TEXT['no_data'])}, not {lang!r}.")
+
+
+def _classes_on_map(
+    frame: gpd.GeoDataFrame, values: pd.Series, classes: pd.Series, k: int
+) -> pd.Series:
+    """Class index per unit of ``frame`` (in frame order); -1 for no data."""
+    codes = frame["code"]
+    on_map = classes.reindex(codes.to_numpy()).fillna(-1).astype(int)
+    out_of_range = on_map[(on_map < -1) | (on_map >= k)]
+    if len(out_of_range):
+        raise ValueError(
+            f"class indices must be -1 … {k - 1} for {k} colours; got "
+            f"{dict(out_of_range.items())}."
+        )
+    has_value = values.reindex(codes.to_numpy()).notna().to_numpy()
+    disagree = codes[(on_map.to_numpy() >= 0) != has_value]
+    if len(disagree):
+        raise ValueError(
+            f"units {sorted(disagree.astype(str))}: a value must have a class and NaN "
+            "must have class -1."
+        )
+    return on_map
+
+
+def _check_legend(colours: Sequence[str], labels: Sequence[str], counts: Sequence[int]) -> None:
+    if not len(colours) == len(labels) == len(counts):
+        raise ValueError(
+            f"colours, labels and counts must have one entry per class; got "
+            f"{len(colours)}, {len(labels)}, {len(counts)}."
+        )
+    bad = [c for c in colours if not _HEX_COLOUR.match(c)]
+    if bad:
+        raise ValueError(f"colours must be hex like '#a1b2c3'; got {bad}.")
+
+
+def _check_counts(counts: Sequence[int], no_data_count: int, on_map: pd.Series) -> None:
+    actual = [int((on_map == i).sum()) for i in range(len(counts))]
+    actual_no_data = int((on_map == -1).sum())
+    if list(counts) != actual or no_data_count != actual_no_data:
+        raise ValueError(
+            f"legend counts {list(counts)} + no data {no_data_count} disagree with the "
+            f"classes of the units on the map: {actual} + no data {actual_no_data}."
+        )
+
+
+def _check_selected(frame: gpd.GeoDataFrame, selected: str | None) -> None:
+    if selected is not None and selected not in set(frame["code"]):
+        raise ValueError(
+            f"selected unit {selected!r} is not on this map ({len(frame)} units); "
+            "pass one of its codes or None."
+        )
+
+
+def _base_map(frame: gpd.GeoDataFrame, urls: AssetUrls) -> folium.Map:
+    minx, miny, maxx, maxy = (float(v) for v in frame.total_bounds)
+    fmap = offline_map(
+        urls=urls,
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=9,
+        control_scale=True,
+        zoom_control=True,
+        prefer_canvas=False,
+    )
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    return fmap
+
+
+def _row_labels(tooltip_rows: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """Row labels in order of first appearance across units."""
+    return list(dict.fromkeys(label for rows in tooltip_rows.values() for label in rows))
+
+
+def _unit_label(name: object, unit_type: object) -> str:
+    kind = "" if pd.isna(unit_type) else str(unit_type).strip()
+    return html.escape(f"{name} ({kind})" if kind else str(name))
+
+
+def _features(
+    frame: gpd.GeoDataFrame,
+    on_map: pd.Series,
+    colours: Sequence[str],
+    tooltip_rows: Mapping[str, Mapping[str, str]],
+    selected: str | None,
+) -> list[dict[str, Any]]:
+    row_labels = _row_labels(tooltip_rows)
+    features = []
+    for (_, unit), cls in zip(frame.iterrows(), on_map.to_numpy(), strict=True):
+        code = str(unit["code"])
+        rows = tooltip_rows.get(code, {})
+        props: dict[str, Any] = {
+            "code": code,
+            "name": _unit_label(unit["name"], unit["type"]),
+            "fill": colours[cls] if cls >= 0 else NO_DATA_COLOUR,
+        }
+        props.update(
+            {f"t{i}": html.escape(str(rows.get(label, MISSING_ROW)))
+             for i, label in enumerate(row_labels)}
+        )
+        if code == selected:
+            props["selected"] = True
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": mapping(unit.geometry)})
+    # The selected unit last: SVG draws it after its neighbours, so its outline is whole.
+    return sorted(features, key=lambda f: bool(f["properties"].get("selected")))
+
+
+def _style_js() -> str:
+    return _STYLE_JS % {"selected": json.dumps(SELECTED_STYLE), "base": json.dumps(BASE_STYLE)}
+
+
+def _units_layer(
+    frame: gpd.GeoDataFrame,
+    on_map: pd.Series,
+    colours: Sequence[str],
+    tooltip_rows: Mapping[str, Mapping[str, str]],
+    selected: str | None,
+    lang: str,
+) -> folium.GeoJson:
+    features = _features(frame, on_map, colours, tooltip_rows, selected)
+    row_labels = _row_labels(tooltip_rows)
+    tooltip = folium.GeoJsonTooltip(
+        fields=["name", *(f"t{i}" for i in range(len(row_labels)))],
+        aliases=[html.escape(_TEXT["unit"][lang]), *(html.escape(r) for r in row_labels)],
+        class_name="povmap-tooltip",
+        sticky=True,
+    )
+    each_feature = _EACH_FEATURE_JS % {"style": _style_js(), "hover": json.dumps(HOVER_STYLE)}
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=UNITS_LAYER,
+        tooltip=tooltip,
+        on_each_feature=folium.JsCode(each_feature),
+        style=folium.JsCode(_style_js()),
+        className=UNIT_CLASS,
+    )
+
+
+def _outline_layer(outline: gpd.GeoDataFrame) -> folium.GeoJson:
+    if outline.crs is not None and outline.crs.to_epsg() != 4326:
+        raise ValueError(f"outline must be in EPSG:4326, not {outline.crs}.")
+    features = [{"type": "Feature", "properties": {}, "geometry": mapping(geom)}
+                for geom in outline.geometry if geom is not None and not geom.is_empty]
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=OUTLINE_LAYER,
+        style=OUTLINE_STYLE,
+        interactive=False,
+        className=OUTLINE_CLASS,
+    )
+
+
+def _dom_id(role: str) -> str:
+    # Hyphens, not underscores: st_folium rewrites "_<hex>" suffixes in scripts.
+    return f"povmap-{role}-{uuid.uuid4().hex[:12]}"
+
+
+def _title_control(title: str, flags: Sequence[str]) -> HtmlControl:
+    dom_id = _dom_id("title")
+    badges = "".join(f'<span class="povmap-flag">{html.escape(f)}</span>' for f in flags)
+    markup = (
+        f'<div id="{dom_id}" class="povmap-title">'
+        f'<div class="povmap-title-text">{html.escape(title)}</div>'
+        + (f'<div class="povmap-flags" role="note">{badges}</div>' if flags else "")
+        + "</div>"
+    )
+    return HtmlControl(dom_id, markup, "topright")
+
+
+def _legend_row(index: int, colour: str, label: str, count: int, extra: str = "") -> str:
+    return (
+        f'<div class="povmap-legend-row{extra}" data-class="{index}">'
+        f'<span class="povmap-swatch" style="background-color:{colour}"></span>'
+        f'<span class="povmap-legend-label">{html.escape(label)}</span>'
+        f'<span class="povmap-legend-count">{int(count)}</span></div>'
+    )
+
+
+def _legend_control(
+    colours: Sequence[str],
+    labels: Sequence[str],
+    counts: Sequence[int],
+    no_data_count: int,
+    unit_label: str,
+    lang: str,
+) -> HtmlControl:
+    dom_id = _dom_id("legend")
+    rows = [_legend_row(i, c, lb, n) for i, (c, lb, n) in
+            enumerate(zip(colours, labels, counts, strict=True))]
+    rows.append(_legend_row(-1, NO_DATA_COLOUR, _TEXT["no_data"][lang], no_data_count,
+                            " povmap-no-data"))
+    markup = (
+        f'<div id="{dom_id}" class="povmap-legend" role="group" '
+        f'aria-label="{html.escape(_TEXT["legend"][lang])}">'
+        f'<div class="povmap-legend-title">{html.escape(unit_label)}</div>'
+        + "".join(rows) + "</div>"
+    )
+    return HtmlControl(dom_id, markup, "bottomright")
