@@ -1,19 +1,29 @@
-"""Entry point: ``streamlit run dashboard/app.py``. Navigation and shared header only."""
+"""Entry point: ``streamlit run dashboard/app.py``. Language toggle and navigation only."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
 from dashboard.i18n import t
 
-st.set_page_config(page_title="Bản đồ giảm nghèo", page_icon=":material/map:", layout="wide")
-
-lang = st.sidebar.radio("Ngôn ngữ / Language", ["vi", "en"], horizontal=True,
-                        format_func=lambda x: "Tiếng Việt" if x == "vi" else "English",
-                        key="lang")
+# A local icon: ":material/…" or emoji favicons are fetched from public CDNs.
+st.set_page_config(page_title="Bản đồ giảm nghèo",
+                   page_icon=str(Path(__file__).with_name("icon.png")), layout="wide")
+if "lang" not in st.session_state:
+    st.session_state["lang"] = st.query_params.get("lang", "vi") if st.query_params.get(
+        "lang") in ("vi", "en") else "vi"
+lang = st.sidebar.radio("Ngôn ngữ / Language", ["vi", "en"], key="lang", horizontal=True,
+                        format_func=lambda x: "Tiếng Việt" if x == "vi" else "English")
 pages = [
-    st.Page("pages/boundary_map.py", title=t("page_map", lang), icon=":material/map:",
-            default=True),
-    st.Page("pages/units.py", title=t("page_units", lang), icon=":material/list:"),
+    st.Page("pages/poverty_map.py", title=t("page_map", lang), icon=":material/map:",
+            default=True, url_path="ban-do"),
+    st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:",
+            url_path="tong-quan"),
+    st.Page("pages/data_table.py", title=t("page_data", lang), icon=":material/table:",
+            url_path="so-lieu"),
+    st.Page("pages/units.py", title=t("page_units", lang), icon=":material/list:",
+            url_path="don-vi"),
 ]
 st.navigation(pages).run()

@@ -22,6 +22,7 @@ its outline is drawn on top of its neighbours'.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -32,6 +33,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 import pandas as pd
+import shapely
 from folium.template import Template
 from shapely.geometry import mapping
 
@@ -312,15 +314,16 @@ def _unit_label(name: object, unit_type: object) -> str:
     return html.escape(f"{name} ({kind})" if kind else str(name))
 
 
-def _features(
+def _unit_records(
     frame: gpd.GeoDataFrame,
     on_map: pd.Series,
     colours: Sequence[str],
     tooltip_rows: Mapping[str, Mapping[str, str]],
     selected: str | None,
-) -> list[dict[str, Any]]:
+) -> gpd.GeoDataFrame:
+    """One row per unit with its (escaped) properties; the selected unit last."""
     row_labels = _row_labels(tooltip_rows)
-    features = []
+    records = []
     for (_, unit), cls in zip(frame.iterrows(), on_map.to_numpy(), strict=True):
         code = str(unit["code"])
         rows = tooltip_rows.get(code, {})
@@ -333,16 +336,101 @@ def _features(
             {f"t{i}": html.escape(str(rows.get(label, MISSING_ROW)))
              for i, label in enumerate(row_labels)}
         )
-        if code == selected:
-            props["selected"] = True
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": mapping(unit.geometry)})
+        props["selected"] = True if code == selected else None
+        props["geometry"] = unit.geometry
+        records.append(props)
     # The selected unit last: SVG draws it after its neighbours, so its outline is whole.
-    return sorted(features, key=lambda f: bool(f["properties"].get("selected")))
+    records.sort(key=lambda r: bool(r["selected"]))
+    return gpd.GeoDataFrame(records, geometry="geometry", crs=4326)
 
 
 def _style_js() -> str:
     return _STYLE_JS % {"selected": json.dumps(SELECTED_STYLE), "base": json.dumps(BASE_STYLE)}
+
+
+class TopologyData(folium.MacroElement):
+    """Adds the units to its parent GeoJson layer from an embedded TopoJSON.
+
+    TopoJSON stores each shared border once as delta-encoded integers, so the page is
+    about a third of the equivalent GeoJSON. The decoder below is ours (a few lines of
+    the TopoJSON specification: arcs, delta decoding, ``~i`` for reversed arcs); no
+    library is loaded. Each unit becomes one GeoJSON feature, hence one SVG path.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var topo = {{ this.topology }};
+            var t = topo.transform, sx = t.scale[0], sy = t.scale[1],
+                tx = t.translate[0], ty = t.translate[1];
+            var arcs = topo.arcs.map(function (arc) {
+                var x = 0, y = 0;
+                return arc.map(function (d) { x += d[0]; y += d[1];
+                    return [x * sx + tx, y * sy + ty]; });
+            });
+            function ring(ids) {
+                var out = [];
+                ids.forEach(function (i) {
+                    var pts = i < 0 ? arcs[~i].slice().reverse() : arcs[i];
+                    out = out.concat(out.length ? pts.slice(1) : pts);
+                });
+                return out;
+            }
+            function polygon(rings) { return rings.map(ring); }
+            var features = topo.objects.units.geometries.map(function (g) {
+                var coords = g.type === "Polygon" ? polygon(g.arcs) : g.arcs.map(polygon);
+                return {type: "Feature", properties: g.properties,
+                        geometry: {type: g.type, coordinates: coords}};
+            });
+            {{ this._parent.get_name() }}.addData(
+                {type: "FeatureCollection", features: features});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, topology: bytes) -> None:
+        super().__init__()
+        self._name = "TopologyData"
+        # Properties are HTML-escaped already; "</" is escaped so it cannot end the script.
+        self.topology = topology.decode("utf-8").replace("</", "<\\/")
+
+
+_SKELETONS: dict[str, dict[str, Any]] = {}
+
+
+def _skeleton(frame: gpd.GeoDataFrame) -> dict[str, Any]:
+    """The geometry part of the topology (arcs, per-code geometries), memoised.
+
+    Changing the indicator or year only changes properties, so the arcs of a given
+    geometry are encoded once per process.
+    """
+    from geodata.web import web_topojson
+
+    digest = hashlib.sha256(b"".join(shapely.to_wkb(frame.geometry.to_numpy()))
+                            + "|".join(frame["code"].astype(str)).encode()).hexdigest()
+    if digest not in _SKELETONS:
+        if len(_SKELETONS) >= 16:
+            _SKELETONS.pop(next(iter(_SKELETONS)))
+        topo = json.loads(web_topojson(frame[["code", "geometry"]], name_column=None))
+        geoms = {g["properties"]["code"]: g for g in topo["objects"]["units"]["geometries"]}
+        _SKELETONS[digest] = {"transform": topo["transform"], "arcs": topo["arcs"],
+                              "geoms": geoms}
+    return _SKELETONS[digest]
+
+
+def _topology(frame: gpd.GeoDataFrame, records: gpd.GeoDataFrame) -> bytes:
+    skel = _skeleton(frame)
+    props = records.drop(columns="geometry").to_dict(orient="records")
+    geometries = [
+        {"type": skel["geoms"][p["code"]]["type"], "arcs": skel["geoms"][p["code"]]["arcs"],
+         "properties": {k: v for k, v in p.items() if v is not None}}
+        for p in props
+    ]
+    topo = {"type": "Topology", "transform": skel["transform"], "arcs": skel["arcs"],
+            "objects": {"units": {"type": "GeometryCollection", "geometries": geometries}}}
+    return json.dumps(topo, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _units_layer(
@@ -353,8 +441,12 @@ def _units_layer(
     selected: str | None,
     lang: str,
 ) -> folium.GeoJson:
-    features = _features(frame, on_map, colours, tooltip_rows, selected)
+    records = _unit_records(frame, on_map, colours, tooltip_rows, selected)
     row_labels = _row_labels(tooltip_rows)
+    topology = _topology(frame, records)
+    # A stub feature without geometry carries the property names folium checks the
+    # tooltip fields against; Leaflet skips it. The units come from the topology.
+    stub = {k: "" for k in records.columns if k not in ("geometry", "selected")}
     tooltip = folium.GeoJsonTooltip(
         fields=["name", *(f"t{i}" for i in range(len(row_labels)))],
         aliases=[html.escape(_TEXT["unit"][lang]), *(html.escape(r) for r in row_labels)],
@@ -362,14 +454,17 @@ def _units_layer(
         sticky=True,
     )
     each_feature = _EACH_FEATURE_JS % {"style": _style_js(), "hover": json.dumps(HOVER_STYLE)}
-    return folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection",
+         "features": [{"type": "Feature", "properties": stub, "geometry": None}]},
         name=UNITS_LAYER,
         tooltip=tooltip,
         on_each_feature=folium.JsCode(each_feature),
         style=folium.JsCode(_style_js()),
         className=UNIT_CLASS,
     )
+    TopologyData(topology).add_to(layer)
+    return layer
 
 
 def _outline_layer(outline: gpd.GeoDataFrame) -> folium.GeoJson:
@@ -432,3 +527,57 @@ def _legend_control(
         + "".join(rows) + "</div>"
     )
     return HtmlControl(dom_id, markup, "bottomright")
+
+
+def units_group(
+    frame: gpd.GeoDataFrame,
+    values: pd.Series,
+    classes: pd.Series,
+    colours: Sequence[str],
+    *,
+    tooltip_rows: Mapping[str, Mapping[str, str]] | None = None,
+    selected: str | None = None,
+    lang: str = "vi",
+) -> folium.FeatureGroup:
+    """The units layer alone, in a feature group, for ``st_folium(feature_group_to_add=)``.
+
+    The dashboard keeps one base map per session and swaps only this group, so the
+    browser keeps its centre and zoom when the indicator or year changes. Legend and
+    title are then shown beside the map (:func:`legend_markup`).
+    """
+    _check_frame(frame)
+    _check_lang(lang)
+    on_map = _classes_on_map(frame, values, classes, len(colours))
+    _check_selected(frame, selected)
+    group = folium.FeatureGroup(name="units-group")
+    _units_layer(frame, on_map, colours, tooltip_rows or {}, selected, lang).add_to(group)
+    return group
+
+
+def legend_markup(
+    colours: Sequence[str],
+    labels: Sequence[str],
+    counts: Sequence[int],
+    no_data_count: int,
+    unit_label: str,
+    lang: str = "vi",
+) -> str:
+    """The legend as standalone, escaped HTML (with its CSS) for use outside the map."""
+    _check_lang(lang)
+    _check_legend(colours, labels, counts)
+    control = _legend_control(colours, labels, counts, no_data_count, unit_label, lang)
+    return _CSS + control.markup
+
+
+def base_map(bounds: Sequence[float], outline: gpd.GeoDataFrame | None = None,
+             urls: AssetUrls = ASSET_URLS) -> folium.Map:
+    """Empty offline map fitted to ``bounds`` (minx, miny, maxx, maxy), with an outline."""
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    fmap = offline_map(urls=urls, location=[(miny + maxy) / 2, (minx + maxx) / 2],
+                       zoom_start=9, control_scale=True, zoom_control=True,
+                       prefer_canvas=False, zoom_snap=0.25, zoom_delta=0.5)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    if outline is not None:
+        _outline_layer(outline).add_to(fmap)
+    StyleSheet().add_to(fmap)
+    return fmap

@@ -1,13 +1,83 @@
-"""The one place with Streamlit caching: thin wrappers around loaders and geodata."""
+"""The one place with Streamlit caching: thin wrappers around store, loaders, geodata.
+
+Caches are keyed on a *token* of the store file (path, size, mtime), so an import made
+from the CLI while the app runs shows up on the next rerun.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import geopandas as gpd
+import pandas as pd
+import shapely
 import streamlit as st
 
 from geodata.boundaries import Boundaries, load_boundaries
+from geodata.crosswalk import build_crosswalk
 from geodata.units import Level, registry
 from povmap.config import settings
+from povmap.store import Store
+
+Token = tuple[str, int, int]
+CROSSWALK_STEPS = (("2021", "2024"), ("2021", "2025"), ("2024", "2025"))
+
+
+def store_token() -> Token:
+    """Identity of the store's current content (changes with every write)."""
+    path = settings().store_path
+    if not path.exists():
+        return (str(path), 0, 0)
+    st_ = path.stat()
+    return (str(path), st_.st_size, st_.st_mtime_ns)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def observations(token: Token) -> pd.DataFrame:
+    """Every current value: unit_code, boundary_version, year, indicator, value."""
+    return Store(settings().store_path).read_sql(
+        "SELECT unit_code, boundary_version, year, indicator, value FROM observations")
+
+
+@dataclass(frozen=True)
+class StoreSummary:
+    """What the shared header states about the data."""
+
+    n_imports: int
+    last_import: str | None
+    last_file: str | None
+    demo: bool
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def store_summary(token: Token) -> StoreSummary:
+    """Active imports: how many, the latest, and whether any is demo data."""
+    frame = Store(settings().store_path).read_sql(
+        "SELECT file_name, imported_at, is_demo FROM imports WHERE rolled_back_at IS NULL "
+        "ORDER BY id DESC")
+    if frame.empty:
+        return StoreSummary(0, None, None, False)
+    return StoreSummary(len(frame), str(frame["imported_at"].iloc[0]),
+                        str(frame["file_name"].iloc[0]), bool(frame["is_demo"].any()))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def crosswalks(token: Token) -> dict[tuple[str, str], pd.DataFrame]:
+    """Crosswalk weights per (from, to) version.
+
+    Those stored by ``povmap geodata crosswalk`` (area shares for divided units) win;
+    otherwise the membership-only weights, built without geometry.
+    """
+    province = settings().province
+    stored = Store(settings().store_path).read_sql(
+        "SELECT from_version, to_version, old_code, new_code, weight, method FROM crosswalk")
+    out: dict[tuple[str, str], pd.DataFrame] = {}
+    for step in CROSSWALK_STEPS:
+        rows = stored[(stored["from_version"] == step[0]) & (stored["to_version"] == step[1])]
+        out[step] = (rows.drop(columns=["from_version", "to_version"]).reset_index(drop=True)
+                     if len(rows) else build_crosswalk(*step, province=province).weights)
+    return out
 
 
 @st.cache_resource(show_spinner="Đang đọc ranh giới … / Loading boundaries …")
@@ -25,6 +95,15 @@ def web_layer(version: str, level: Level) -> gpd.GeoDataFrame:
     return cached_web_layer(b.frame, settings().cache_dir / "web", f"{version}_{level}")
 
 
-def units_table(version: str, level: Level):  # type: ignore[no-untyped-def]
+@st.cache_resource(show_spinner=False)
+def province_outline() -> gpd.GeoDataFrame:
+    """Outline of the province (union of today's units), lightly generalised."""
+    layer = web_layer("2025", "commune").to_crs(32648)
+    union = shapely.coverage_union_all(layer.geometry.to_numpy())
+    outline = gpd.GeoSeries([shapely.simplify(union.boundary, 150)], crs=32648).to_crs(4326)
+    return gpd.GeoDataFrame(geometry=outline.set_precision(1e-5))
+
+
+def units_table(version: str, level: Level, on: Any = None) -> pd.DataFrame:
     """Registry rows of a version and level."""
-    return registry(settings().province).units(version, level)
+    return registry(settings().province).units(version, level, on=on)

@@ -1,27 +1,99 @@
-"""User-facing text: Vietnamese first, English second. Pages look strings up here."""
+"""User-facing text: Vietnamese first, English second. Pages look strings up here.
+
+Numbers: Vietnamese ``1.234,5``; English ``1,234.5``. Every label the dashboard shows
+comes from :data:`TEXT` (or from a registry's ``label_vi``/``label_en``).
+"""
 
 from __future__ import annotations
 
+import math
+
 TEXT: dict[str, dict[str, str]] = {
     "app_title": {"vi": "Bản đồ giảm nghèo", "en": "Poverty-reduction map"},
-    "page_map": {"vi": "Bản đồ ranh giới", "en": "Boundary map"},
+    "page_map": {"vi": "Bản đồ nghèo", "en": "Poverty map"},
+    "page_overview": {"vi": "Tổng quan", "en": "Overview"},
+    "page_data": {"vi": "Số liệu", "en": "Data"},
     "page_units": {"vi": "Đơn vị hành chính", "en": "Administrative units"},
-    "version": {"vi": "Phiên bản ranh giới", "en": "Boundary version"},
+    "language": {"vi": "Ngôn ngữ", "en": "Language"},
+    "demo": {"vi": "Dữ liệu minh họa", "en": "Demo data (Dữ liệu minh họa)"},
+    "approximate": {"vi": "Ranh giới gần đúng", "en": "Approximate boundaries"},
+    "approximate_long": {
+        "vi": "Ranh giới gần đúng — không tìm thấy tệp ranh giới; hình dạng chỉ mang tính "
+              "minh họa. Chạy `povmap geodata fetch`.",
+        "en": "Approximate boundaries — no boundary files found; shapes are indicative only. "
+              "Run `povmap geodata fetch`.",
+    },
+    "source": {"vi": "Nguồn số liệu", "en": "Data source"},
+    "boundary_source": {"vi": "Nguồn ranh giới", "en": "Boundary source"},
+    "last_import": {"vi": "Nhập lần cuối", "en": "Last import"},
+    "no_data_store": {
+        "vi": "Chưa có số liệu. Chạy `povmap demo` hoặc `povmap import TỆP`.",
+        "en": "No data yet. Run `povmap demo` or `povmap import FILE`.",
+    },
+    "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "year": {"vi": "Năm rà soát", "en": "Review year"},
+    "geography": {"vi": "Địa bàn", "en": "Geography"},
     "level": {"vi": "Cấp", "en": "Level"},
     "level_commune": {"vi": "Xã, phường", "en": "Communes"},
-    "level_district": {"vi": "Huyện (trước 7/2025)", "en": "Districts (before Jul 2025)"},
-    "approximate": {
-        "vi": "Ranh giới gần đúng — không tìm thấy tệp ranh giới; vị trí chỉ mang tính minh họa.",
-        "en": "Approximate boundaries — no boundary files found; shapes are indicative only.",
-    },
-    "source": {"vi": "Nguồn ranh giới", "en": "Boundary source"},
-    "units_count": {"vi": "Số đơn vị", "en": "Units"},
-    "on_date": {"vi": "Tại ngày", "en": "On date"},
-    "language": {"vi": "Ngôn ngữ", "en": "Language"},
+    "level_district": {"vi": "Huyện", "en": "Districts"},
+    "scheme": {"vi": "Cách phân lớp", "en": "Classification"},
+    "classes": {"vi": "Số lớp", "en": "Classes"},
+    "palette": {"vi": "Bảng màu", "en": "Palette"},
+    "breaks": {"vi": "Ngưỡng phân lớp (cách nhau bởi dấu ;)",
+               "en": "Class breaks (separated by ;)"},
+    "search": {"vi": "Tìm đơn vị", "en": "Find a unit"},
+    "search_none": {"vi": "(chọn đơn vị)", "en": "(choose a unit)"},
+    "method": {"vi": "Phương pháp", "en": "Method"},
+    "value": {"vi": "Giá trị", "en": "Value"},
+    "rank": {"vi": "Hạng trong tỉnh", "en": "Rank in province"},
+    "change": {"vi": "Thay đổi so với năm trước", "en": "Change since previous year"},
+    "share_link": {"vi": "Liên kết chia sẻ", "en": "Shareable link"},
+    "share_help": {"vi": "Địa chỉ trang hiện tại mở lại đúng góc nhìn này.",
+                   "en": "The current page address reopens this view."},
+    "ignored_params": {"vi": "Bỏ qua tham số không hợp lệ trong liên kết",
+                       "en": "Ignored invalid link parameters"},
+    "panel_hint": {"vi": "Bấm vào một đơn vị trên bản đồ hoặc tìm theo tên.",
+                   "en": "Click a unit on the map or search by name."},
+    "series": {"vi": "Diễn biến qua các năm", "en": "Over the years"},
+    "indicators_table": {"vi": "Các chỉ tiêu", "en": "Indicators"},
+    "parent": {"vi": "Trực thuộc", "en": "Part of"},
+    "children": {"vi": "Đơn vị trực thuộc", "en": "Units within"},
+    "drill_down": {"vi": "Xem các xã của huyện này", "en": "Show this district's communes"},
+    "drill_up": {"vi": "Quay lại cấp huyện", "en": "Back to districts"},
+    "close": {"vi": "Bỏ chọn", "en": "Clear selection"},
     "col_code": {"vi": "Mã", "en": "Code"},
     "col_name": {"vi": "Tên", "en": "Name"},
     "col_type": {"vi": "Loại", "en": "Type"},
     "col_parent": {"vi": "Trực thuộc", "en": "Parent"},
+    "col_value": {"vi": "Giá trị", "en": "Value"},
+    "col_previous": {"vi": "Năm trước", "en": "Previous year"},
+    "col_change": {"vi": "Thay đổi", "en": "Change"},
+    "col_rank": {"vi": "Hạng", "en": "Rank"},
+    "col_year": {"vi": "Năm", "en": "Year"},
+    "col_method": {"vi": "Cách tính", "en": "Method"},
+    "col_indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "col_unit": {"vi": "Đơn vị tính", "en": "Unit"},
+    "version": {"vi": "Phiên bản ranh giới", "en": "Boundary version"},
+    "units_count": {"vi": "Số đơn vị", "en": "Units"},
+    "on_date": {"vi": "Tại ngày", "en": "On date"},
+    "download_csv": {"vi": "Tải CSV", "en": "Download CSV"},
+    "download_xlsx": {"vi": "Tải Excel (XLSX)", "en": "Download Excel (XLSX)"},
+    "filter_name": {"vi": "Lọc theo tên", "en": "Filter by name"},
+    "filter_min": {"vi": "Giá trị từ", "en": "Value from"},
+    "rows_shown": {"vi": "Số dòng", "en": "Rows"},
+    "province_figures": {"vi": "Số liệu toàn tỉnh", "en": "Province figures"},
+    "vs_previous": {"vi": "so với năm trước", "en": "vs previous year"},
+    "vs_baseline": {"vi": "so với đầu giai đoạn", "en": "vs phase baseline"},
+    "plan_progress": {"vi": "Tiến độ giảm hộ nghèo A theo kế hoạch",
+                      "en": "Progress in reducing poor-A households against the plan"},
+    "on_track": {"vi": "Đạt tiến độ", "en": "On track"},
+    "off_track": {"vi": "Chưa đạt tiến độ", "en": "Off track"},
+    "top_rate": {"vi": "10 đơn vị có tỷ lệ cao nhất", "en": "Ten units with the highest rate"},
+    "top_count": {"vi": "10 đơn vị có số hộ nhiều nhất",
+                  "en": "Ten units with the most households"},
+    "trend": {"vi": "Xu hướng toàn tỉnh", "en": "Province trend"},
+    "households": {"vi": "hộ", "en": "households"},
+    "no_data": {"vi": "Không có dữ liệu", "en": "No data"},
 }
 
 
@@ -31,13 +103,39 @@ def t(key: str, lang: str = "vi") -> str:
     return entry.get(lang, entry["vi"])
 
 
-def format_number(value: float, lang: str = "vi", decimals: int = 0) -> str:
-    """Vietnamese ``1.234,5``; English ``1,234.5``.
+def format_number(value: float | None, lang: str = "vi", decimals: int = 0) -> str:
+    """Vietnamese ``1.234,5``; English ``1,234.5``; missing → ``—``.
 
     >>> format_number(1234.5, "vi", 1), format_number(1234.5, "en", 1)
     ('1.234,5', '1,234.5')
+    >>> format_number(-3, "vi"), format_number(float("nan"))
+    ('−3', '—')
     """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
     text = f"{value:,.{decimals}f}"
     if lang == "vi":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return text.replace("-", "−")
+
+
+def format_value(value: float | None, unit: str, lang: str = "vi") -> str:
+    """A value with its unit: rates with 2 decimals and "%", counts whole with "hộ".
+
+    >>> format_value(0.4123, "%"), format_value(3718, "households", "en")
+    ('0,41 %', '3,718 households')
+    """
+    if unit == "%":
+        return f"{format_number(value, lang, 2)} %"
+    return f"{format_number(value, lang, 0)} {t('households', lang)}"
+
+
+def format_change(value: float | None, unit: str, lang: str = "vi") -> str:
+    """A signed change: ``+1,20 điểm %`` or ``−12 hộ``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    sign = "+" if value > 0 else ""
+    if unit == "%":
+        pts = "điểm %" if lang == "vi" else "pts"
+        return f"{sign}{format_number(value, lang, 2)} {pts}"
+    return f"{sign}{format_number(value, lang, 0)} {t('households', lang)}"

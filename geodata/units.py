@@ -16,7 +16,7 @@ Codes, names and types are public facts stored in ``data/units_<province>.csv``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Literal
@@ -101,14 +101,23 @@ class UnitRegistry:
 
     province: str
     frame: pd.DataFrame
+    _cache: dict[tuple[str, str | None, dt.date | None], pd.DataFrame] = field(
+        default_factory=dict, compare=False, repr=False)
 
     def units(
         self, version: str, level: Level | None = None, on: dt.date | None = None
     ) -> pd.DataFrame:
         """Units of ``version`` (optionally one level) with names and types on ``on``.
 
-        ``on`` defaults to the version's first day. One row per unit code.
+        ``on`` defaults to the version's first day. One row per unit code. The result
+        is a fresh copy (callers may modify it); lookups are memoised.
         """
+        key = (str(version), level, on)
+        if key not in self._cache:
+            self._cache[key] = self._units(str(version), level, on)
+        return self._cache[key].copy()
+
+    def _units(self, version: str, level: Level | None, on: dt.date | None) -> pd.DataFrame:
         bv = get_version(version)
         day = on or bv.valid_from
         if not bv.covers(day):

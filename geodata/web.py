@@ -543,8 +543,13 @@ def _json_value(value: Any) -> Any:
 
 
 def _records(frame: gpd.GeoDataFrame, columns: dict[str, str]) -> list[dict[str, Any]]:
+    """Properties per feature; missing values are left out (smaller payload)."""
     values = {prop: frame[col].tolist() for prop, col in columns.items()}
-    return [{prop: _json_value(values[prop][i]) for prop in columns} for i in range(len(frame))]
+    out = []
+    for i in range(len(frame)):
+        row = {prop: _json_value(values[prop][i]) for prop in columns}
+        out.append({k: v for k, v in row.items() if v is not None})
+    return out
 
 
 def _mapping(geom: shapely.Geometry | None) -> dict[str, Any] | None:

@@ -77,9 +77,33 @@ def embedded_collections(page: str) -> list[dict[str, Any]]:
 
 
 def units_features(page: str) -> list[dict[str, Any]]:
-    (units,) = [c for c in embedded_collections(page)
-                if c["features"] and "fill" in c["features"][0]["properties"]]
-    return units["features"]
+    """The units as GeoJSON features, decoded from the embedded TopoJSON (in Python)."""
+    (raw,) = re.findall(r"var topo = (\{.*\});", page)
+    topo = json.loads(raw.replace("<\\/", "</"))
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        x = y = 0
+        pts = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            pts.append([x * sx + tx, y * sy + ty])
+        arcs.append(pts)
+
+    def ring(ids: list[int]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for i in ids:
+            pts = arcs[~i][::-1] if i < 0 else arcs[i]
+            out += pts[1:] if out else pts
+        return out
+
+    features = []
+    for g in topo["objects"]["units"]["geometries"]:
+        coords = ([ring(r) for r in g["arcs"]] if g["type"] == "Polygon"
+                  else [[ring(r) for r in poly] for poly in g["arcs"]])
+        features.append({"type": "Feature", "properties": g["properties"],
+                         "geometry": {"type": g["type"], "coordinates": coords}})
+    return features
 
 
 def legend_rows(page: str) -> list[tuple[int, str, str, int]]:

@@ -1,0 +1,110 @@
+"""Widgets of the map page ↔ :class:`dashboard.state.ViewState` ↔ URL query parameters.
+
+The URL is read once per session (a shared link restores the view); afterwards the
+widgets own the state and every rerun writes it back to the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from analysis.classify import MAX_CLASSES, MIN_CLASSES, PALETTES, SCHEMES
+from analysis.mapdata import GEOGRAPHIES, collected_version
+from dashboard.i18n import t
+from dashboard.state import LEVELS, ViewState, from_query, to_query
+from geodata.names import fold
+from povmap.indicators import INDICATORS
+
+_WIDGETS = {"indicator": "w_ind", "geography": "w_geo", "level": "w_lvl",
+            "scheme": "w_cls", "k": "w_k", "palette": "w_pal"}
+
+
+def init_from_url() -> list[str]:
+    """First run of a session: the view comes from the URL; returns ignored parameters.
+
+    The view is kept in a plain session key (``_view``): Streamlit forgets the values
+    of widgets that a page does not draw, so every page re-seeds its widgets from it.
+    """
+    if "_view" in st.session_state:
+        return []
+    state, bad = from_query({k: st.query_params.get(k, "") for k in st.query_params})
+    st.session_state["_view"] = state
+    st.session_state["unit"] = state.unit
+    return bad
+
+
+def _seed_widgets() -> None:
+    view: ViewState = st.session_state.get("_view", ViewState())
+    for field, key in _WIDGETS.items():
+        if key not in st.session_state:
+            st.session_state[key] = getattr(view, field)
+    if "w_year" not in st.session_state:
+        st.session_state["w_year"] = view.year
+    if "w_brk" not in st.session_state:
+        st.session_state["w_brk"] = "; ".join(f"{b:g}" for b in view.breaks)
+
+
+def _label(registry_item: object, lang: str) -> str:
+    return str(getattr(registry_item, "label_en" if lang == "en" else "label_vi"))
+
+
+def _breaks(text: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(x.strip().replace(",", ".")) for x in text.split(";") if x.strip())
+    except ValueError:
+        return ()
+
+
+def sidebar(obs: pd.DataFrame, years: Sequence[int], lang: str) -> tuple[ViewState, int]:
+    """Draw the map controls; returns the state and the year to show."""
+    _seed_widgets()
+    sb = st.sidebar
+    sb.selectbox(t("indicator", lang), list(INDICATORS), key="w_ind",
+                 format_func=lambda k: INDICATORS[k].label(lang))
+    if st.session_state.get("w_year") not in years:
+        st.session_state["w_year"] = years[-1]
+    year = int(sb.selectbox(t("year", lang), list(years), key="w_year"))
+    sb.radio(t("geography", lang), list(GEOGRAPHIES), key="w_geo",
+             format_func=lambda k: _label(GEOGRAPHIES[k], lang))
+    version = (collected_version(obs, year) if st.session_state["w_geo"] == "collected"
+               else "2025")
+    levels = list(LEVELS) if version in ("2021", "2024") else ["commune"]
+    if st.session_state.get("w_lvl") not in levels:
+        st.session_state["w_lvl"] = "commune"
+    sb.radio(t("level", lang), levels, key="w_lvl", horizontal=True,
+             format_func=lambda lv: t(f"level_{lv}", lang))
+    with sb.expander(t("scheme", lang)):
+        st.selectbox(t("scheme", lang), list(SCHEMES), key="w_cls",
+                     format_func=lambda k: _label(SCHEMES[k], lang))
+        st.slider(t("classes", lang), MIN_CLASSES, MAX_CLASSES, key="w_k")
+        st.selectbox(t("palette", lang), list(PALETTES), key="w_pal")
+        if st.session_state["w_cls"] == "manual":
+            st.text_input(t("breaks", lang), key="w_brk", placeholder="1; 2,5; 5")
+    state = ViewState(
+        indicator=st.session_state["w_ind"], year=year, geography=st.session_state["w_geo"],
+        level=st.session_state["w_lvl"], scheme=st.session_state["w_cls"],
+        k=int(st.session_state["w_k"]), palette=st.session_state["w_pal"],
+        breaks=_breaks(st.session_state.get("w_brk", "")),
+        unit=st.session_state.get("unit"),
+    )
+    st.session_state["_view"] = state
+    return state, year
+
+
+def write_url(state: ViewState) -> None:
+    """Make the address bar a shareable link to ``state`` (only when it changed)."""
+    wanted = to_query(state)
+    if dict(st.query_params.to_dict()) != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def search_matches(units: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Units whose name contains ``text``, insensitive to diacritics, case and prefix."""
+    key = fold(text)
+    if not key:
+        return units.iloc[0:0]
+    folded = units["name"].map(fold)
+    return units[folded.str.contains(key, regex=False)]

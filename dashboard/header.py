@@ -1,0 +1,33 @@
+"""Shared header: data source, last import, and the caveat badges on every page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import t
+
+
+def lang() -> str:
+    """The current interface language ("vi" or "en")."""
+    value = st.session_state.get("lang")
+    return value if value in ("vi", "en") else "vi"
+
+
+def render(approximate: bool = False) -> data.StoreSummary:
+    """Draw the header; returns what it states about the data."""
+    summary = data.store_summary(data.store_token())
+    lg = lang()
+    badges = []
+    if summary.demo:
+        badges.append(f":orange-badge[:material/science: {t('demo', lg)}]")
+    if approximate:
+        badges.append(f":red-badge[:material/warning: {t('approximate', lg)}]")
+    if summary.last_import:
+        when = summary.last_import.replace("T", " ")[:16]
+        source = (f"{t('source', lg)}: {summary.last_file} · "
+                  f"{t('last_import', lg)}: {when} UTC")
+    else:
+        source = t("no_data_store", lg)
+    st.caption(" ".join([*badges, source]))
+    return summary

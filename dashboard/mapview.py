@@ -1,0 +1,104 @@
+"""Compose one map view (no streamlit): values → classes → layer, legend and table.
+
+The page calls :func:`build_view` once per rerun with the view state; everything the
+page shows about the map (the units layer, legend, method text, flags, the table behind
+the map) comes from the returned :class:`MapView`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from analysis.classify import Classification, class_colours, class_labels, classify
+from analysis.mapdata import MapValues, map_values
+from dashboard.choropleth import legend_markup, units_group
+from dashboard.i18n import format_change, format_number, format_value, t
+from dashboard.state import ViewState
+from povmap.indicators import get_indicator
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Everything the map page renders for one state."""
+
+    values: MapValues
+    classification: Classification
+    group: folium.FeatureGroup
+    legend_html: str
+    title: str
+    method: str
+    table: pd.DataFrame
+    n_units: int
+
+
+def _unit(indicator: str, lang: str) -> str:
+    ind = get_indicator(indicator)
+    return ind.unit_vi if lang == "vi" else ind.unit_en
+
+
+def title_of(state: ViewState, year: int, lang: str) -> str:
+    """Map title, e.g. "Tỷ lệ hộ nghèo (chuẩn tỉnh) — 2025"."""
+    return f"{get_indicator(state.indicator).label(lang)} — {year}"
+
+
+def _tooltip_rows(mv: MapValues, lang: str) -> dict[str, dict[str, str]]:
+    unit = _unit(mv.indicator, lang)
+    n = int(mv.values.notna().sum())
+    rows: dict[str, dict[str, str]] = {}
+    for code in mv.values.index:
+        value = mv.values.get(code)
+        rank = mv.rank.get(code)
+        rows[str(code)] = {
+            t("value", lang): format_value(value, unit, lang),
+            t("rank", lang): "—" if pd.isna(rank) else f"{int(rank)}/{n}",
+            t("change", lang): format_change(mv.change.get(code), unit, lang),
+        }
+    return rows
+
+
+def view_table(mv: MapValues, frame: pd.DataFrame) -> pd.DataFrame:
+    """The table behind the map: code, name, type, value, previous, change, rank."""
+    names = frame.set_index("code")[["name", "type"]]
+    table = pd.DataFrame({"value": mv.values, "previous": mv.previous, "change": mv.change,
+                          "rank": mv.rank})
+    table.index = table.index.astype(str)
+    out = names.join(table, how="right").rename_axis("code").reset_index()
+    return out.sort_values(["rank", "code"], na_position="last").reset_index(drop=True)
+
+
+def build_view(obs: pd.DataFrame, state: ViewState, year: int, frame: gpd.GeoDataFrame,
+               crosswalks: Mapping[tuple[str, str], pd.DataFrame], lang: str = "vi",
+               province: str = "75") -> MapView:
+    """Values, classes, the units layer and the legend for ``state`` and ``year``."""
+    mv = map_values(obs, state.indicator, year, state.geography, state.level,
+                    crosswalks, province)
+    cls = classify(mv.values, state.scheme, state.k,
+                   state.breaks if state.scheme == "manual" else None)
+    colours = list(class_colours(cls, state.palette))
+    unit = _unit(state.indicator, lang)
+    decimals = 2 if unit == "%" else 0
+    labels = class_labels(cls, lambda v: format_number(v, lang, decimals))
+    group = units_group(frame, mv.values, cls.yb, colours,
+                        tooltip_rows=_tooltip_rows(mv, lang), selected=_on_map(state, frame),
+                        lang=lang)
+    label = get_indicator(state.indicator).label(lang)
+    legend = legend_markup(colours, labels, list(cls.counts), cls.no_data_count,
+                           f"{label} ({unit})", lang)
+    method = mv.method_vi if lang == "vi" else mv.method_en
+    return MapView(mv, cls, group, legend, title_of(state, year, lang), method,
+                   view_table(mv, frame), len(frame))
+
+
+def _on_map(state: ViewState, frame: pd.DataFrame) -> str | None:
+    return state.unit if state.unit in set(frame["code"]) else None
+
+
+def flags_of(demo: bool, approximate: bool, lang: str) -> list[str]:
+    """Caveat badges: "Dữ liệu minh họa", "Ranh giới gần đúng"."""
+    out: Sequence[str] = [t("demo", lang)] if demo else []
+    return [*out, *([t("approximate", lang)] if approximate else [])]

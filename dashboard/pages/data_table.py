@@ -1,0 +1,54 @@
+"""Page "Số liệu": the table behind the current map, filterable, as CSV and XLSX (thin)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.mapdata import available_years, collected_version
+from dashboard import controls, data, header
+from dashboard.exports import table_csv, table_xlsx
+from dashboard.i18n import t
+from dashboard.mapview import build_view, flags_of
+from dashboard.state import to_query
+
+lang = header.lang()
+token = data.store_token()
+obs = data.observations(token)
+years = available_years(obs)
+if not years:
+    header.render()
+    st.info(t("no_data_store", lang))
+    st.stop()
+controls.init_from_url()
+state, year = controls.sidebar(obs, years, lang)
+version = "2025" if state.geography == "current" else collected_version(obs, year)
+bounds = data.boundaries(version, state.level)  # type: ignore[arg-type]
+summary = header.render(approximate=bounds.approximate)
+view = build_view(obs, state, year, data.web_layer(version, state.level),  # type: ignore[arg-type]
+                  data.crosswalks(token), lang)
+st.title(f"{t('page_data', lang)}: {view.title}")
+st.caption(f"{t('method', lang)}: {view.method}")
+flags = flags_of(summary.demo, bounds.approximate, lang)
+if flags:
+    st.caption(f":orange[**{' · '.join(flags)}**]")
+name_filter = st.text_input(t("filter_name", lang), key="tbl_filter")
+table = view.table.rename(columns={
+    "code": t("col_code", lang), "name": t("col_name", lang), "type": t("col_type", lang),
+    "value": t("col_value", lang), "previous": t("col_previous", lang),
+    "change": t("col_change", lang), "rank": t("col_rank", lang)})
+if name_filter:
+    hits = set(controls.search_matches(view.table, name_filter)["code"])
+    table = table[view.table["code"].isin(hits)]
+st.caption(f"{t('rows_shown', lang)}: {len(table)}")
+st.dataframe(table, hide_index=True, use_container_width=True)
+selection = {t("col_indicator", lang): view.title, t("method", lang): view.method,
+             "URL": "?" + "&".join(f"{k}={v}" for k, v in to_query(state).items())}
+if flags:
+    selection[t("source", lang)] = " · ".join(flags)
+slug = f"{state.indicator}_{year}_{state.geography}"
+c1, c2 = st.columns(2)
+c1.download_button(t("download_csv", lang), table_csv(table, selection),
+                   file_name=f"povmap_{slug}.csv", mime="text/csv")
+c2.download_button(t("download_xlsx", lang), table_xlsx(table, selection),
+                   file_name=f"povmap_{slug}.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,62 @@
+"""Page "Tổng quan": province figures, plan progress, top units, trends (thin)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.mapdata import available_years, map_values
+from analysis.overview import province_summary, province_totals, top_units
+from dashboard import data, header
+from dashboard.i18n import format_change, format_number, format_value, t
+from povmap.indicators import get_indicator
+
+lang = header.lang()
+header.render()
+st.title(t("page_overview", lang))
+token = data.store_token()
+obs = data.observations(token)
+years = available_years(obs)
+if not years:
+    st.info(t("no_data_store", lang))
+    st.stop()
+year = st.selectbox(t("year", lang), years, index=len(years) - 1, key="ov_year")
+crosswalks = data.crosswalks(token)
+summary = province_summary(obs, year, crosswalks)
+st.subheader(f"{t('province_figures', lang)} — {year}")
+cols = st.columns(4)
+for col, key in zip(cols, ("poor_a", "poor_b", "near_poor", "poor_rate"), strict=True):
+    unit = get_indicator(key).unit_vi if lang == "vi" else get_indicator(key).unit_en
+    row = summary.table.loc[key]
+    col.metric(get_indicator(key).label(lang), format_value(row["value"], unit, lang),
+               delta=f"{format_change(row['change'], unit, lang)} {t('vs_previous', lang)}"
+               if pd.notna(row["change"]) else None, delta_color="inverse")
+    if pd.notna(row["change_vs_baseline"]):
+        col.caption(f"{format_change(row['change_vs_baseline'], unit, lang)} "
+                    f"{t('vs_baseline', lang)} ({summary.baseline_year})")
+if summary.progress is not None:
+    p = summary.progress
+    st.subheader(t("plan_progress", lang))
+    verdict = {True: t("on_track", lang), False: t("off_track", lang)}.get(p.on_track, "—")
+    st.progress(min(max(p.reduction_pct / p.target_pct, 0.0), 1.0),
+                text=f"{format_number(p.reduction_pct, lang, 1)} % / "
+                     f"{format_number(p.target_pct, lang, 0)} % ({p.phase}) — {verdict}")
+geography = "current"
+mv = map_values(obs, "poor_rate", year, geography, "commune", crosswalks)
+names = data.units_table("2025", "commune").set_index("code")["name"]
+left, right = st.columns(2)
+for col, by, key in ((left, "value", "top_rate"), (right, "count", "top_count")):
+    top = top_units(mv, 10, by=by)
+    top = top.assign(name=top["code"].map(names).fillna(top["name"]))
+    col.markdown(f"**{t(key, lang)}**")
+    col.dataframe(pd.DataFrame({
+        t("col_rank", lang): top["rank"].astype(int),
+        t("col_name", lang): top["name"],
+        t("col_value", lang): [format_value(v, "%", lang) for v in top["value"]],
+        t("households", lang): [format_number(v, lang) for v in top["count"]],
+    }), hide_index=True)
+st.subheader(t("trend", lang))
+trend = pd.DataFrame({y: province_totals(obs, y)[["poor_a", "poor_b", "near_poor"]]
+                      for y in years}).T
+trend.columns = [get_indicator(k).label(lang) for k in trend.columns]
+st.line_chart(trend, height=260)
