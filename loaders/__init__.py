@@ -1,1 +1,12 @@
-"""Readers of input files: each returns a typed frame and a validation report."""
+"""Readers of input files: each returns a typed frame and a validation report.
+
+* :func:`read_values` — poverty review workbooks (Mẫu số 7.x layouts) and tidy CSV/XLSX;
+* :func:`read_boundary_file` — GeoPackage, zipped Shapefile or GeoJSON in any CRS
+  (VN-2000 included), with :func:`coverage_defects` for gaps and overlaps.
+"""
+
+from loaders.boundary_file import coverage_defects, read_boundary_file, vn2000_tm3
+from loaders.values import ParsedImport, read_values
+
+__all__ = ["ParsedImport", "coverage_defects", "read_boundary_file", "read_values",
+           "vn2000_tm3"]
