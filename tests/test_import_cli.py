@@ -124,9 +124,16 @@ def test_reimport_replaces_and_rollback_restores(tmp_path, env):
 
 BAD_INPUTS = {
     "unknown_commune": ([["", "Xã Không Có", 1000, 10, 5, 5, 1.0]], "Không Có"),
+    "unknown_code": ([["99999", "Xã Ma", 1000, 10, 5, 5, 1.0]], "99999"),
     "poor_gt_total": ([["26116", "Thị trấn Tân Phú", 30, 40, 10, 30, 133.3]], "26116"),
     "a_plus_b": ([["26116", "Thị trấn Tân Phú", 4000, 40, 10, 20, 1.0]], "26116"),
     "negative": ([["26116", "Thị trấn Tân Phú", 4000, -4, 0, 0, 0.0]], "-4"),
+    "non_integer": ([["26116", "Thị trấn Tân Phú", 4000, 40.5, 10, 30.5, 1.01]], "40.5"),
+    "rate_over_100": ([["26116", "Thị trấn Tân Phú", 4000, 40, 10, 30, 150]], "150"),
+    "duplicate_unit": ([["26116", "Thị trấn Tân Phú", 4000, 40, 10, 30, 1.0],
+                        ["26116", "Thị trấn Tân Phú", 4000, 40, 10, 30, 1.0]], "26116"),
+    "text_not_a_number": ([["26116", "Thị trấn Tân Phú", "bốn nghìn", 40, 10, 30, 1.0]],
+                          "bốn nghìn"),
 }
 
 
@@ -145,20 +152,65 @@ def test_rejected_input_leaves_store_unchanged(tmp_path, env, case):
     assert doc["status"] == "rejected"
     assert doc["file"] == f"{case}.xlsx"
     err = doc["errors"][0]
-    assert err["row"] == first_data_row(spec) == 4
+    # the duplicate is reported on its second occurrence
+    assert err["row"] == first_data_row(spec) + (1 if case == "duplicate_unit" else 0)
     assert err.get("column")
     assert needle in proc.stderr
     assert f"{case}.xlsx" in proc.stderr
     assert store(env).read_bytes() == before
 
 
-def test_wrong_file_type_rejected(tmp_path, env):
-    fake = tmp_path / "not_a_workbook.xlsx"
-    fake.write_bytes(b"%PDF-1.4 this is a PDF")
-    proc = povmap(env, "import", str(fake), check=False)
+def test_unit_not_valid_in_the_year_rejected(tmp_path, env):
+    """26203 Hiếu Liêm was abolished in Nov 2024: it cannot carry a 2025 review."""
+    good = build_workbook(tmp_path / "good.xlsx", simple([
+        ["26134", "Xã Phú Lập", 2000, 60, 15, 45, 3.0]]))
+    povmap(env, "import", str(good))
+    before = store(env).read_bytes()
+    spec = simple([["26203", "Xã Hiếu Liêm", 900, 9, 3, 6, 1.0]], title="Rà soát năm 2025")
+    bad = build_workbook(tmp_path / "hieu_liem_2025.xlsx", spec)
+    proc = povmap(env, "import", str(bad), "--json", check=False)
     assert proc.returncode == 2
-    assert "not_a_workbook.xlsx" in proc.stderr
-    assert not store(env).exists()
+    err = json.loads(proc.stdout)["errors"][0]
+    assert (err["row"], err["column"]) == (first_data_row(spec), "A")
+    assert "26203" in proc.stderr
+    assert "2025" in proc.stderr
+    assert store(env).read_bytes() == before
+
+
+FILE_LEVEL_BAD = {
+    "pdf_renamed.xlsx": b"%PDF-1.4 this is a PDF",
+    "encrypted.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
+    + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 64,
+    "corrupt.xlsx": b"PK\x03\x04" + b"\x00" * 40,
+    "empty.csv": b"",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FILE_LEVEL_BAD))
+def test_unreadable_files_rejected_and_store_unchanged(tmp_path, env, name):
+    good = build_workbook(tmp_path / "good.xlsx", simple([
+        ["26134", "Xã Phú Lập", 2000, 60, 15, 45, 3.0]]))
+    povmap(env, "import", str(good))
+    before = store(env).read_bytes()
+    path = tmp_path / name
+    path.write_bytes(FILE_LEVEL_BAD[name])
+    proc = povmap(env, "import", str(path), "--json", check=False)
+    assert proc.returncode == 2
+    assert json.loads(proc.stdout)["status"] == "rejected"
+    assert name in proc.stderr
+    assert store(env).read_bytes() == before
+
+
+def test_empty_workbook_rejected(tmp_path, env):
+    from openpyxl import Workbook
+
+    path = tmp_path / "trong.xlsx"
+    Workbook().save(path)
+    proc = povmap(env, "import", str(path), check=False)
+    assert proc.returncode == 2
+    assert "trong.xlsx" in proc.stderr
+    assert not store(env).exists() or json.loads(
+        povmap(env, "db", "info", "--json").stdout)["tables"].get("imports", 0) == 0
 
 
 def _big_tidy_csv(path: Path) -> int:
