@@ -36,17 +36,6 @@ def init_from_url() -> list[str]:
     return bad
 
 
-def _seed_widgets() -> None:
-    view: ViewState = st.session_state.get("_view", ViewState())
-    for field, key in _WIDGETS.items():
-        if key not in st.session_state:
-            st.session_state[key] = getattr(view, field)
-    if "w_year" not in st.session_state:
-        st.session_state["w_year"] = view.year
-    if "w_brk" not in st.session_state:
-        st.session_state["w_brk"] = "; ".join(f"{b:g}" for b in view.breaks)
-
-
 def _label(registry_item: object, lang: str) -> str:
     return str(getattr(registry_item, "label_en" if lang == "en" else "label_vi"))
 
@@ -58,39 +47,69 @@ def _breaks(text: str) -> tuple[float, ...]:
         return ()
 
 
+def widget_key(name: str, lang: str) -> str:
+    """Session key of a map widget; each language has its own widgets.
+
+    Streamlit keeps a widget's frontend state when only its labels change, which showed
+    stale labels and lost radio selections after switching language. New keys are
+    seeded from the saved view.
+
+    >>> widget_key("w_ind", "vi"), widget_key("w_ind", "en")
+    ('w_ind', 'w_ind_en')
+    """
+    return name if lang == "vi" else f"{name}_{lang}"
+
+
+def _seed_widgets(lang: str) -> None:
+    view: ViewState = st.session_state.get("_view", ViewState())
+    seeds: dict[str, object] = {key: getattr(view, field) for field, key in _WIDGETS.items()}
+    seeds["w_year"] = view.year
+    seeds["w_brk"] = "; ".join(f"{b:g}" for b in view.breaks)
+    for name, value in seeds.items():
+        if widget_key(name, lang) not in st.session_state:
+            st.session_state[widget_key(name, lang)] = value
+
+
+def set_level(level: str, lang: str) -> None:
+    """Change the level widget (drill-down / up) from a callback."""
+    st.session_state[widget_key("w_lvl", lang)] = level
+
+
 def sidebar(obs: pd.DataFrame, years: Sequence[int], lang: str) -> tuple[ViewState, int]:
     """Draw the map controls; returns the state and the year to show."""
-    _seed_widgets()
+    _seed_widgets(lang)
+    ss = st.session_state
+
+    def k(name: str) -> str:
+        return widget_key(name, lang)
+
     sb = st.sidebar
-    sb.selectbox(t("indicator", lang), list(INDICATORS), key="w_ind",
-                 format_func=lambda k: INDICATORS[k].label(lang))
-    if st.session_state.get("w_year") not in years:
-        st.session_state["w_year"] = years[-1]
-    year = int(sb.selectbox(t("year", lang), list(years), key="w_year"))
-    sb.radio(t("geography", lang), list(GEOGRAPHIES), key="w_geo",
-             format_func=lambda k: _label(GEOGRAPHIES[k], lang))
-    version = (collected_version(obs, year) if st.session_state["w_geo"] == "collected"
-               else "2025")
+    sb.selectbox(t("indicator", lang), list(INDICATORS), key=k("w_ind"),
+                 format_func=lambda x: INDICATORS[x].label(lang))
+    if ss.get(k("w_year")) not in years:
+        ss[k("w_year")] = years[-1]
+    year = int(sb.selectbox(t("year", lang), list(years), key=k("w_year")))
+    sb.radio(t("geography", lang), list(GEOGRAPHIES), key=k("w_geo"),
+             format_func=lambda x: _label(GEOGRAPHIES[x], lang))
+    version = collected_version(obs, year) if ss[k("w_geo")] == "collected" else "2025"
     levels = list(LEVELS) if version in ("2021", "2024") else ["commune"]
-    if st.session_state.get("w_lvl") not in levels:
-        st.session_state["w_lvl"] = "commune"
-    sb.radio(t("level", lang), levels, key="w_lvl", horizontal=True,
+    if ss.get(k("w_lvl")) not in levels:
+        ss[k("w_lvl")] = "commune"
+    sb.radio(t("level", lang), levels, key=k("w_lvl"), horizontal=True,
              format_func=lambda lv: t(f"level_{lv}", lang))
     with sb.expander(t("scheme", lang)):
-        st.selectbox(t("scheme", lang), list(SCHEMES), key="w_cls",
-                     format_func=lambda k: _label(SCHEMES[k], lang))
-        st.slider(t("classes", lang), MIN_CLASSES, MAX_CLASSES, key="w_k")
-        st.selectbox(t("palette", lang), list(PALETTES), key="w_pal")
-        if st.session_state["w_cls"] == "manual":
-            st.text_input(t("breaks", lang), key="w_brk", placeholder="1; 2,5; 5")
+        st.selectbox(t("scheme", lang), list(SCHEMES), key=k("w_cls"),
+                     format_func=lambda x: _label(SCHEMES[x], lang))
+        st.slider(t("classes", lang), MIN_CLASSES, MAX_CLASSES, key=k("w_k"))
+        st.selectbox(t("palette", lang), list(PALETTES), key=k("w_pal"))
+        if ss[k("w_cls")] == "manual":
+            st.text_input(t("breaks", lang), key=k("w_brk"), placeholder="1; 2,5; 5")
     state = ViewState(
-        indicator=st.session_state["w_ind"], year=year, geography=st.session_state["w_geo"],
-        level=st.session_state["w_lvl"], scheme=st.session_state["w_cls"],
-        k=int(st.session_state["w_k"]), palette=st.session_state["w_pal"],
-        breaks=_breaks(st.session_state.get("w_brk", "")),
-        unit=st.session_state.get("unit"),
+        indicator=ss[k("w_ind")], year=year, geography=ss[k("w_geo")], level=ss[k("w_lvl")],
+        scheme=ss[k("w_cls")], k=int(ss[k("w_k")]), palette=ss[k("w_pal")],
+        breaks=_breaks(ss.get(k("w_brk"), "")), unit=ss.get("unit"),
     )
-    st.session_state["_view"] = state
+    ss["_view"] = state
     return state, year
 
 

@@ -7,6 +7,7 @@ the map) comes from the returned :class:`MapView`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -102,3 +103,22 @@ def flags_of(demo: bool, approximate: bool, lang: str) -> list[str]:
     """Caveat badges: "Dữ liệu minh họa", "Ranh giới gần đúng"."""
     out: Sequence[str] = [t("demo", lang)] if demo else []
     return [*out, *([t("approximate", lang)] if approximate else [])]
+
+
+def zoom_target(frame: gpd.GeoDataFrame, code: str | None) -> tuple[list[float] | None,
+                                                                     int | None]:
+    """Centre ``[lat, lon]`` and zoom level that show unit ``code`` (None, None if absent).
+
+    >>> from shapely.geometry import box
+    >>> f = gpd.GeoDataFrame({"code": ["1"]}, geometry=[box(106.8, 10.9, 106.9, 11.0)],
+    ...                      crs=4326)
+    >>> zoom_target(f, "1")
+    ([10.95, 106.85], 11)
+    """
+    hit = frame[frame["code"] == code]
+    if code is None or hit.empty:
+        return None, None
+    minx, miny, maxx, maxy = (float(v) for v in hit.total_bounds)
+    extent = max(maxx - minx, maxy - miny, 1e-3)
+    zoom = int(min(14, max(9, math.floor(math.log2(360 / extent)))))
+    return [round((miny + maxy) / 2, 5), round((minx + maxx) / 2, 5)], zoom

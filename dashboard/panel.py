@@ -10,7 +10,7 @@ import streamlit as st
 
 from analysis.series import children, parent, unit_series, unit_table
 from dashboard import data
-from dashboard.controls import search_matches
+from dashboard.controls import search_matches, set_level
 from dashboard.i18n import format_value, t
 from dashboard.mapview import MapView
 from dashboard.state import ViewState
@@ -26,8 +26,10 @@ def on_click(out: dict[str, Any] | None) -> None:
         st.session_state["unit"] = str(code)
 
 
-def _select(code: str | None) -> None:
+def _select(code: str | None, zoom: bool = False) -> None:
     st.session_state["unit"] = code
+    if zoom:
+        st.session_state["zoom_unit"] = code
 
 
 def _search(units: pd.DataFrame, lang: str) -> None:
@@ -37,13 +39,13 @@ def _search(units: pd.DataFrame, lang: str) -> None:
     hits = search_matches(units, text)
     for _, row in hits.head(8).iterrows():
         st.button(f"{row['name']} ({row['code']})", key=f"hit_{row['code']}",
-                  on_click=_select, args=(str(row["code"]),))
+                  on_click=_select, args=(str(row["code"]), True))
 
 
 def _drill(code: str, version: str, state: ViewState, lang: str) -> None:
     if state.level == "district":
         st.button(t("drill_down", lang), key="drill_down", on_click=_set_level,
-                  args=("commune", None))
+                  args=("commune", None, lang))
         kids = children(code, version)
         st.caption(f"{t('children', lang)}: " + ", ".join(kids["name"]))
     elif version in ("2021", "2024"):
@@ -51,11 +53,11 @@ def _drill(code: str, version: str, state: ViewState, lang: str) -> None:
         if up is not None:
             st.caption(f"{t('parent', lang)}: {up['name']}")
             st.button(t("drill_up", lang), key="drill_up", on_click=_set_level,
-                      args=("district", str(up["code"])))
+                      args=("district", str(up["code"]), lang))
 
 
-def _set_level(level: str, unit: str | None) -> None:
-    st.session_state["w_lvl"] = level
+def _set_level(level: str, unit: str | None, lang: str) -> None:
+    set_level(level, lang)
     st.session_state["unit"] = unit
 
 

@@ -9,7 +9,7 @@ from analysis.mapdata import available_years, collected_version
 from dashboard import controls, data, header, panel
 from dashboard.choropleth import base_map
 from dashboard.i18n import t
-from dashboard.mapview import build_view
+from dashboard.mapview import build_view, zoom_target
 
 lang = header.lang()
 st.session_state["runs"] = st.session_state.get("runs", 0) + 1
@@ -37,9 +37,10 @@ with map_col:
         + ([t("approximate", lang)] if bounds.approximate else []))
     if flags:
         st.caption(f":orange[**{flags}**]")
+    center, zoom = zoom_target(web, st.session_state.get("zoom_unit"))
     out = st_folium(base_map(data.province_outline().total_bounds, data.province_outline()),
                     key="povmap", height=620, use_container_width=True,
-                    feature_group_to_add=view.group,
+                    feature_group_to_add=view.group, center=center, zoom=zoom,
                     returned_objects=["last_active_drawing"])
     st.caption(f"{t('method', lang)}: {view.method}")
     if view.classification.note:
