@@ -25,6 +25,12 @@ LAYERS = {
         "commune_code",
         "commune_name",
     ),
+    "2024": (
+        "legacy_2021/gadm41_legacy_2021_NOT_REDISTRIBUTABLE.gpkg",
+        "communes_pre2025",
+        "commune_code",
+        "commune_name",
+    ),
 }
 
 
