@@ -4,31 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.mapdata import available_years, collected_version
-from dashboard import controls, data, header
+from dashboard import controls, header
+from dashboard.context import map_context
 from dashboard.exports import table_csv, table_xlsx
 from dashboard.i18n import t
-from dashboard.mapview import build_view, flags_of
 from dashboard.state import to_query
 
 lang = header.lang()
-token = data.store_token()
-obs = data.observations(token)
-years = available_years(obs)
-if not years:
-    header.render()
-    st.info(t("no_data_store", lang))
-    st.stop()
-controls.init_from_url()
-state, year = controls.sidebar(obs, years, lang)
-version = "2025" if state.geography == "current" else collected_version(obs, year)
-bounds = data.boundaries(version, state.level)  # type: ignore[arg-type]
-summary = header.render(approximate=bounds.approximate)
-view = build_view(obs, state, year, data.web_layer(version, state.level),  # type: ignore[arg-type]
-                  data.crosswalks(token), lang)
+ctx = map_context(lang)
+view, state, year = ctx.view, ctx.state, ctx.year
 st.title(f"{t('page_data', lang)}: {view.title}")
 st.caption(f"{t('method', lang)}: {view.method}")
-flags = flags_of(summary.demo, bounds.approximate, lang)
+flags = ctx.flags
 if flags:
     st.caption(f":orange[**{' · '.join(flags)}**]")
 name_filter = st.text_input(t("filter_name", lang), key="tbl_filter")
