@@ -13,12 +13,10 @@ saying why, for the legend.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -79,16 +77,60 @@ class Scheme:
     compute: Callable[[FloatArray, int], FloatArray] | None = None
 
 
+# The three automatic schemes reproduce mapclassify's (the tests compare them with it):
+# importing mapclassify pulls in scikit-learn and SciPy, about 90 MB of server memory.
+
+
 def _quantiles(data: FloatArray, k: int) -> FloatArray:
-    return np.asarray(mapclassify.Quantiles(data, k=k).bins, dtype=float)
+    """Upper bounds at the 100/k-th percentiles (linear interpolation), as mapclassify."""
+    w = 100.0 / k
+    pct = np.minimum(np.arange(w, 100 + w, w), 100.0)
+    return np.unique(np.percentile(data, pct))
 
 
 def _equal_interval(data: FloatArray, k: int) -> FloatArray:
-    return np.asarray(mapclassify.EqualInterval(data, k=k).bins, dtype=float)
+    """K classes of equal width between min and max; the last bound is the max."""
+    lo, hi = float(np.min(data)), float(np.max(data))
+    cuts = lo + (hi - lo) / k * np.arange(1, k + 1)
+    cuts[-1] = hi
+    return cuts
 
 
 def _natural_breaks(data: FloatArray, k: int) -> FloatArray:
-    return np.asarray(mapclassify.FisherJenks(data, k=k).bins, dtype=float)
+    """Fisher's exact optimal partition (Jenks natural breaks), vectorised.
+
+    Minimises the total within-class sum of squared deviations over sorted values by
+    dynamic programming; ties go to the earliest class start, as in mapclassify.
+
+    >>> _natural_breaks(np.array([1.0, 2, 3, 10, 11, 12, 30, 31]), 3).tolist()
+    [3.0, 12.0, 31.0]
+    """
+    x = np.sort(np.asarray(data, dtype=float))
+    n = x.size
+    s1 = np.concatenate([[0.0], np.cumsum(x)])
+    s2 = np.concatenate([[0.0], np.cumsum(x * x)])
+    cost = np.full((n + 1, k + 1), np.inf)
+    start = np.ones((n + 1, k + 1), dtype=int)
+    for last in range(1, n + 1):
+        first = np.arange(1, last + 1)  # 1-based first index of the last class
+        width = last - first + 1
+        seg = s1[last] - s1[first - 1]
+        var = (s2[last] - s2[first - 1]) - seg * seg / width
+        cost[last, 1] = var[0]
+        for j in range(2, k + 1):
+            cand = var[1:] + cost[first[1:] - 1, j - 1]
+            if cand.size:
+                best = int(np.argmin(cand))
+                cost[last, j] = cand[best]
+                start[last, j] = first[1:][best]
+    bins = np.empty(k)
+    bins[-1] = x[-1]
+    end = n
+    for j in range(k, 1, -1):
+        first_of_class = start[end, j]
+        bins[j - 2] = x[first_of_class - 2]
+        end = first_of_class - 1
+    return bins
 
 
 SCHEMES: Mapping[str, Scheme] = MappingProxyType({
@@ -141,10 +183,7 @@ def _auto_bins(data: FloatArray, scheme: Scheme, k: int) -> tuple[FloatArray, st
         return distinct, (f"Chỉ có {d} giá trị khác nhau: {d} lớp thay vì {k} / "
                           f"Only {d} distinct values: {d} classes instead of {k}")
     assert scheme.compute is not None
-    with warnings.catch_warnings():
-        # mapclassify warns about ties and a missing numba; ties become our note.
-        warnings.simplefilter("ignore", UserWarning)
-        raw = scheme.compute(data, k)
+    raw = scheme.compute(data, k)
     top = float(distinct[-1])
     bins = np.unique(np.append(raw[(raw < top) & (raw >= distinct[0])], top))
     if bins.size < k:

@@ -80,19 +80,31 @@ def crosswalks(token: Token) -> dict[tuple[str, str], pd.DataFrame]:
     return out
 
 
-@st.cache_resource(show_spinner="Đang đọc ranh giới … / Loading boundaries …")
-def boundaries(version: str, level: Level) -> Boundaries:
-    """Boundaries of a version and level (cached per process)."""
-    return load_boundaries(version, level, settings())
+@dataclass(frozen=True)
+class WebBoundaries:
+    """A version's browser-sized layer and where its boundaries came from.
+
+    The full-resolution frame is not kept: the app only draws the web layer.
+    """
+
+    web: gpd.GeoDataFrame
+    source: str
+    approximate: bool
 
 
-@st.cache_resource(show_spinner="Đang đơn giản hóa ranh giới … / Simplifying boundaries …")
-def web_layer(version: str, level: Level) -> gpd.GeoDataFrame:
-    """Browser-sized geometry, simplified once and cached on disk."""
+@st.cache_resource(show_spinner="Đang chuẩn bị ranh giới … / Preparing boundaries …")
+def boundaries(version: str, level: Level) -> WebBoundaries:
+    """Web layer and provenance of a version and level (computed once per process)."""
     from geodata.web import cached_web_layer
 
-    b = boundaries(version, level)
-    return cached_web_layer(b.frame, settings().cache_dir / "web", f"{version}_{level}")
+    b: Boundaries = load_boundaries(version, level, settings())
+    web = cached_web_layer(b.frame, settings().cache_dir / "web", f"{version}_{level}")
+    return WebBoundaries(web, b.source, b.approximate)
+
+
+def web_layer(version: str, level: Level) -> gpd.GeoDataFrame:
+    """Browser-sized geometry of a version and level."""
+    return boundaries(version, level).web
 
 
 @st.cache_resource(show_spinner=False)

@@ -7,6 +7,7 @@ the map) comes from the returned :class:`MapView`.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from analysis.mapdata import MapValues, map_values
 from dashboard.choropleth import legend_markup, units_group
 from dashboard.i18n import format_change, format_number, format_value, t
 from dashboard.state import ViewState
+from geodata.units import get_version, registry
 from povmap.indicators import get_indicator
 
 
@@ -72,12 +74,45 @@ def view_table(mv: MapValues, frame: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["rank", "code"], na_position="last").reset_index(drop=True)
 
 
+def names_day(version: str, geography: str, year: int,
+              today: dt.date | None = None) -> dt.date:
+    """Date whose unit names and types a map shows.
+
+    Data as collected: the end-of-year review date (31 Dec), within the version's
+    validity. Re-aggregated to today's units: today. Types matter (phường vs xã sets
+    the urban or rural poverty threshold), and 10 xã became phường on 30 Apr 2026.
+
+    >>> names_day("2025", "collected", 2025), names_day("2025", "collected", 2026)
+    (datetime.date(2025, 12, 31), datetime.date(2026, 12, 31))
+    >>> names_day("2025", "current", 2022, today=dt.date(2026, 11, 26))
+    datetime.date(2026, 11, 26)
+    """
+    bv = get_version(version)
+    day = (today or dt.date.today()) if geography == "current" else dt.date(year, 12, 31)
+    day = max(day, bv.valid_from)
+    return min(day, bv.valid_to) if bv.valid_to else day
+
+
+def with_names_on(frame: gpd.GeoDataFrame, version: str, level: str, day: dt.date,
+                  province: str = "75") -> gpd.GeoDataFrame:
+    """``frame`` with the registry's names and types of ``version`` on ``day``."""
+    units = registry(province).units(version, level, on=day)  # type: ignore[arg-type]
+    names = units.set_index("code")
+    out = frame.copy()
+    codes = out["code"].astype(str)
+    out["name"] = codes.map(names["name"]).fillna(out["name"])
+    out["type"] = codes.map(names["type"]).fillna(out["type"])
+    return out
+
+
 def build_view(obs: pd.DataFrame, state: ViewState, year: int, frame: gpd.GeoDataFrame,
                crosswalks: Mapping[tuple[str, str], pd.DataFrame], lang: str = "vi",
-               province: str = "75") -> MapView:
+               province: str = "75", today: dt.date | None = None) -> MapView:
     """Values, classes, the units layer and the legend for ``state`` and ``year``."""
     mv = map_values(obs, state.indicator, year, state.geography, state.level,
                     crosswalks, province)
+    frame = with_names_on(frame, mv.version, mv.level,
+                          names_day(mv.version, state.geography, year, today), province)
     cls = classify(mv.values, state.scheme, state.k,
                    state.breaks if state.scheme == "manual" else None)
     colours = list(class_colours(cls, state.palette))

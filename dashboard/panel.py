@@ -84,7 +84,9 @@ def render(obs: pd.DataFrame, state: ViewState, year: int, version: str, view: M
     crosswalks = data.crosswalks(data.store_token())
     series = unit_series(obs, str(code), version, state.indicator, crosswalks)
     st.markdown(f"**{t('series', lang)}**")
-    st.line_chart(series.set_index("year")["value"], height=180)
+    # Years as text: a numeric axis would print "2,021".
+    st.line_chart(series.assign(year=series["year"].astype(str)).set_index("year")["value"],
+                  height=180)
     table = unit_table(obs, str(code), version, year, crosswalks)
     st.markdown(f"**{t('indicators_table', lang)}**")
     st.dataframe(

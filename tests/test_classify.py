@@ -272,3 +272,48 @@ def test_class_colours_for_few_classes() -> None:
 
 def test_scheme_registry_labels_bilingual() -> None:
     assert all(s.label_vi and s.label_en for s in SCHEMES.values())
+
+
+# --- our implementations agree with mapclassify (the reference, a dev dependency) ---
+
+import mapclassify  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as hst  # noqa: E402
+
+from analysis.classify import _equal_interval, _natural_breaks, _quantiles  # noqa: E402
+
+_distinct_floats = hst.lists(hst.floats(min_value=-1e4, max_value=1e4, allow_nan=False,
+                                        allow_infinity=False), min_size=10, max_size=120,
+                             unique=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_distinct_floats, hst.integers(min_value=3, max_value=9))
+def test_schemes_match_mapclassify(values: list[float], k: int) -> None:
+    import warnings
+
+    data = np.asarray(values)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref_q = mapclassify.Quantiles(data, k=k).bins
+        ref_e = mapclassify.EqualInterval(data, k=k).bins
+        ref_f = mapclassify.FisherJenks(data, k=k)
+    np.testing.assert_allclose(_quantiles(data, k), ref_q, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(_equal_interval(data, k), ref_e, rtol=1e-9, atol=1e-6)
+    ours = _natural_breaks(data, k)
+    # Equal-cost partitions may differ (mapclassify sums in float32): compare the cost.
+    def cost(bins: np.ndarray) -> float:
+        cls = np.searchsorted(bins, data, side="left")
+        return float(sum(((data[cls == i] - data[cls == i].mean()) ** 2).sum()
+                         for i in range(len(bins)) if (cls == i).any()))
+    assert cost(ours) <= cost(np.asarray(ref_f.bins)) * (1 + 1e-6) + 1e-6
+
+
+def test_natural_breaks_example_matches_mapclassify() -> None:
+    data = np.asarray([1.0, 2, 3, 10, 11, 12, 30, 31, 55, 60, 61, 80], dtype=float)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = mapclassify.FisherJenks(data, k=4).bins.tolist()
+    assert _natural_breaks(data, 4).tolist() == ref == [12.0, 31.0, 61.0, 80.0]

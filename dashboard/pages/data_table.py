@@ -27,7 +27,7 @@ if name_filter:
     hits = set(controls.search_matches(view.table, name_filter)["code"])
     table = table[view.table["code"].isin(hits)]
 st.caption(f"{t('rows_shown', lang)}: {len(table)}")
-st.dataframe(table, hide_index=True, use_container_width=True)
+st.dataframe(table, hide_index=True, width="stretch")
 selection = {t("col_indicator", lang): view.title, t("method", lang): view.method,
              "URL": "?" + "&".join(f"{k}={v}" for k, v in to_query(state).items())}
 if flags:

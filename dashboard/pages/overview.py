@@ -59,4 +59,5 @@ st.subheader(t("trend", lang))
 trend = pd.DataFrame({y: province_totals(obs, y)[["poor_a", "poor_b", "near_poor"]]
                       for y in years}).T
 trend.columns = [get_indicator(k).label(lang) for k in trend.columns]
+trend.index = trend.index.astype(str)  # years as labels, not "2,021"
 st.line_chart(trend, height=260)

@@ -35,5 +35,5 @@ st.dataframe(
     table[["code", "name", "type", "parent_code"]].rename(columns={
         "code": t("col_code", lang), "name": t("col_name", lang),
         "type": t("col_type", lang), "parent_code": t("col_parent", lang)}),
-    hide_index=True, use_container_width=True,
+    hide_index=True, width="stretch",
 )

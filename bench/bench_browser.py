@@ -1,0 +1,130 @@
+"""Time to first and to all polygons in headless Chromium, and the server's memory.
+
+Run: ``.venv/bin/python bench/bench_browser.py [geodata_dir]`` (default: $POVMAP_GEODATA or
+../shared/geodata next to the repository).
+
+Starts the app like the browser tests (``tests/app_server.py``: temporary data folder,
+``povmap setup`` with the demo data, ``streamlit run`` on a free port of 127.0.0.1),
+warms it with one page load, then measures from navigation start to the first
+``path.povmap-unit`` and to all 95 drawn (median of 5 fresh page loads, each in a new
+browser context, hence a new Streamlit session). Then it opens every page once
+(/, /tong-quan, /so-lieu, /don-vi) and prints the streamlit process's VmRSS.
+Requests to any host other than 127.0.0.1/localhost are aborted and counted.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from _common import geodata_dir  # noqa: E402
+from app_server import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    AppServer,
+    is_local,
+    rss_mb,
+    running_app,
+)
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+LOADS = 5
+N_UNITS = 95
+FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+PAGES = ("/", "/tong-quan", "/so-lieu", "/don-vi")
+# Polls inside the map iframe from navigation start; times are performance.now() of the
+# top document (0 = navigation start).
+_WATCH_JS = """([sel, n]) => new Promise(resolve => {
+    const out = {first: null, all: null};
+    function tick() {
+        const f = document.querySelector(sel);
+        const d = f && f.contentDocument;
+        const k = d ? d.querySelectorAll('path.povmap-unit').length : 0;
+        const now = performance.now();
+        if (k > 0 && out.first === null) out.first = now;
+        if (k >= n && out.all === null) { out.all = now; resolve(out); return; }
+        if (now > 120000) { resolve(out); return; }
+        requestAnimationFrame(tick);
+    }
+    tick();
+})"""
+
+
+def _context(browser: Any, blocked: list[str]) -> Any:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  service_workers="block")
+
+    def guard(route: Any) -> None:
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return context
+
+
+def _load_once(browser: Any, app: AppServer, blocked: list[str]) -> tuple[float, float]:
+    context = _context(browser, blocked)
+    page = context.new_page()
+    page.goto(app.url + "/", wait_until="commit")
+    times = page.evaluate(_WATCH_JS, [FRAME, N_UNITS])
+    context.close()
+    if times["all"] is None:
+        raise RuntimeError(f"the map did not show {N_UNITS} polygons within 120 s: {times}")
+    return float(times["first"]), float(times["all"])
+
+
+def _open_every_page(browser: Any, app: AppServer, blocked: list[str]) -> None:
+    context = _context(browser, blocked)
+    page = context.new_page()
+    for path in PAGES:
+        page.goto(app.url + path, wait_until="domcontentloaded")
+        if path == "/":
+            page.frame_locator(FRAME).locator("path.povmap-unit").first.wait_for(
+                timeout=120_000)
+        page.wait_for_function(
+            "() => { const a = document.querySelector('[data-test-script-state]');"
+            " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
+            timeout=120_000)
+        page.wait_for_timeout(1_000)
+    context.close()
+
+
+def main() -> None:
+    geodata = geodata_dir()
+    if not (geodata / "new_2025").is_dir():
+        sys.exit(f"no real boundaries at {geodata}: pass the geodata folder as argument")
+    blocked: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp, \
+            running_app(Path(tmp) / "data", geodata, Path(tmp) / "streamlit.log") as app, \
+            sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=list(CHROMIUM_ARGS))
+        t0 = time.perf_counter()
+        cold_first, cold_all = _load_once(browser, app, blocked)
+        print(f"browser cold (first load after start, {time.perf_counter() - t0:.1f} s): "
+              f"first_polygon_ms={cold_first:.0f} all_polygons_ms={cold_all:.0f}", flush=True)
+        loads = [_load_once(browser, app, blocked) for _ in range(LOADS)]
+        first = statistics.median(x for x, _ in loads)
+        every = statistics.median(y for _, y in loads)
+        print(f"browser first_polygon_ms={first:.0f} all_polygons_ms={every:.0f} "
+              f"(median of {LOADS} fresh page loads; all = {N_UNITS} polygons)", flush=True)
+        print(f"server_rss_mb_after_map_loads={rss_mb(app.pid):.0f}", flush=True)
+        _open_every_page(browser, app, blocked)
+        print(f"server_rss_mb={rss_mb(app.pid):.0f} (after opening {', '.join(PAGES)})",
+              flush=True)
+        browser.close()
+    print(f"requests_blocked_off_host={len(blocked)}" + (f" {blocked}" if blocked else ""))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""Start and stop the real dashboard (``streamlit run dashboard/app.py``) for browser tests.
+
+Used by ``tests/test_browser.py`` (as a session fixture) and ``bench/bench_browser.py``.
+The app runs in its own process group on a free port of 127.0.0.1, with its own
+``POVMAP_DATA_DIR`` prepared by ``povmap setup``; its output goes to a log file whose tail
+is shown when it fails to start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTEFACTS = ROOT / "test-artefacts"
+HEALTH_TIMEOUT_S = 120.0
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update")
+
+
+class AppStartError(RuntimeError):
+    """The app did not answer its health check; the message ends with the log tail."""
+
+
+@dataclass
+class AppServer:
+    """A running ``streamlit run`` process."""
+
+    proc: subprocess.Popen[bytes]
+    port: int
+    data_dir: Path
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        """Base URL, without a trailing slash."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        """Process id of the streamlit server."""
+        return self.proc.pid
+
+    def log_tail(self, n_lines: int = 40) -> str:
+        """The last lines of the server log."""
+        return log_tail(self.log_path, n_lines)
+
+
+def log_tail(path: Path, n_lines: int = 40) -> str:
+    """The last ``n_lines`` of a log file ("" when it does not exist)."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except FileNotFoundError:
+        return ""
+    return "\n".join(lines[-n_lines:])
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def app_env(data_dir: Path, geodata: Path | None) -> dict[str, str]:
+    """Environment of the app process: its own store; boundaries from ``geodata``."""
+    env = dict(os.environ)
+    env["POVMAP_DATA_DIR"] = str(data_dir)
+    if geodata is None:
+        env.pop("POVMAP_GEODATA", None)
+    else:
+        env["POVMAP_GEODATA"] = str(geodata)
+    env["PYTHONUNBUFFERED"] = "1"
+    # Never fetch anything: setup only downloads boundaries when POVMAP_GEODATA is unset.
+    env.pop("POVMAP_FETCH_MIRROR", None)
+    return env
+
+
+def _bin(name: str) -> str:
+    """A console script installed beside the running interpreter (the project's venv)."""
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else name
+
+
+def run_setup(data_dir: Path, geodata: Path | None, log_path: Path) -> None:
+    """``povmap setup`` into ``data_dir`` (store, Leaflet assets, demo data)."""
+    done = subprocess.run([_bin("povmap"), "setup"], cwd=ROOT, env=app_env(data_dir, geodata),
+                          capture_output=True, text=True, timeout=600, check=False)
+    with log_path.open("a", encoding="utf-8") as log:
+        log.write(f"$ povmap setup (exit {done.returncode})\n{done.stdout}{done.stderr}\n")
+    if done.returncode != 0:
+        raise AppStartError(f"povmap setup failed (exit {done.returncode}):\n"
+                            f"{done.stdout}\n{done.stderr}")
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return bool(resp.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def start_app(data_dir: Path, geodata: Path | None, log_path: Path, *, setup: bool = True,
+              timeout: float = HEALTH_TIMEOUT_S) -> AppServer:
+    """Prepare ``data_dir`` and start the app; returns once ``/_stcore/health`` answers.
+
+    Raises
+    ------
+    AppStartError
+        If setup fails, the process exits, or health does not answer within ``timeout``
+        seconds; the message carries the tail of the log.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.write_text("", encoding="utf-8")
+    if setup:
+        run_setup(data_dir, geodata, log_path)
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+           "--server.address", "127.0.0.1", "--server.port", str(port),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=app_env(data_dir, geodata),
+                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+    server = AppServer(proc, port, data_dir, log_path)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AppStartError(f"streamlit exited with code {proc.returncode} before "
+                                f"answering health:\n{server.log_tail()}")
+        if _healthy(server.url):
+            return server
+        time.sleep(0.25)
+    stop_app(server)
+    raise AppStartError(f"streamlit did not answer {server.url}/_stcore/health within "
+                        f"{timeout:.0f} s:\n{server.log_tail()}")
+
+
+def stop_app(server: AppServer, grace: float = 10.0) -> None:
+    """Terminate the app's process group (SIGTERM, then SIGKILL after ``grace`` s)."""
+    if server.proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.proc.pid, signal.SIGTERM)
+    try:
+        server.proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.proc.pid, signal.SIGKILL)
+        server.proc.wait(timeout=grace)
+
+
+@contextlib.contextmanager
+def running_app(data_dir: Path, geodata: Path | None, log_path: Path) -> Iterator[AppServer]:
+    """Context manager around :func:`start_app` / :func:`stop_app`."""
+    server = start_app(data_dir, geodata, log_path)
+    try:
+        yield server
+    finally:
+        stop_app(server)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory (VmRSS) of a process in MiB, from ``/proc/PID/status``."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def is_local(url: str) -> bool:
+    """Whether ``url`` points at this machine (127.0.0.1 / localhost) or is not a network URL.
+
+    >>> is_local("http://127.0.0.1:8501/x"), is_local("https://unpkg.com/leaflet.js")
+    (True, False)
+    >>> is_local("data:image/png;base64,AAAA"), is_local("ws://localhost:1/_stcore/stream")
+    (True, True)
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about", "javascript"):
+        return True
+    host = parts.hostname or ""
+    return host in LOCAL_HOSTS or f"[{host}]" in LOCAL_HOSTS

@@ -1,0 +1,320 @@
+"""The dashboard in a real browser: headless Chromium against ``streamlit run``.
+
+One app server (own store with the demo data, real boundaries from POVMAP_GEODATA) and
+one browser are shared by the session; each test gets a fresh browser context, hence a
+fresh Streamlit session. Every request to a host other than 127.0.0.1/localhost is
+aborted and recorded, and a test fails if any was made. Full-page screenshots of each
+state go to ``test-artefacts/`` at the repository root.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_server import (
+    ARTEFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    AppServer,
+    AppStartError,
+    is_local,
+    start_app,
+    stop_app,
+)
+from playwright.sync_api import expect, sync_playwright
+
+from geodata.units import registry
+from povmap.indicators import get_indicator
+
+pytestmark = [pytest.mark.browser, pytest.mark.realdata, pytest.mark.slow]
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+UNIT = "path.povmap-unit"
+LOAD_TIMEOUT_MS = 90_000
+RUN_TIMEOUT_MS = 60_000
+N_2025 = 95
+N_2021 = 281
+# Names of the 2026 review: version 2025 as it stands from 30/4/2026 (three respellings,
+# ten xã became phường).
+ON_2026 = dt.date(2026, 4, 30)
+# Codes of the paths in DOM order, read from Leaflet's layers (window.feature_group is
+# where st_folium keeps the feature groups it added).
+_PATH_CODES_JS = """() => Array.from(document.querySelectorAll('path.povmap-unit')).map(p => {
+    let code = null;
+    (window.feature_group || []).forEach(g => g.eachLayer(function visit(layer) {
+        if (layer.eachLayer) { layer.eachLayer(visit); return; }
+        if (layer._path === p && layer.feature) { code = String(layer.feature.properties.code); }
+    }));
+    return code;
+})"""
+# A point of the element that the element itself receives (a polygon's bounding-box
+# centre may lie in a neighbour); relative to the element's box, for a real click.
+_OWN_POINT_JS = """(el) => {
+    const r = el.getBoundingClientRect();
+    for (let n = 2; n <= 32; n *= 2) {
+        for (let i = 1; i < n; i += 1) {
+            for (let j = 1; j < n; j += 1) {
+                const x = r.left + r.width * i / n, y = r.top + r.height * j / n;
+                if (el.ownerDocument.elementFromPoint(x, y) === el) {
+                    return {x: x - r.left, y: y - r.top};
+                }
+            }
+        }
+    }
+    return null;
+}"""
+
+
+@dataclass
+class Session:
+    """One browser context and page, and the off-host requests it attempted."""
+
+    context: Any
+    page: Any
+    base_url: str
+    blocked: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def goto(self, path: str = "/") -> None:
+        self.page.goto(self.base_url + path, wait_until="domcontentloaded")
+
+    @property
+    def frame(self) -> Any:
+        return self.page.frame_locator(MAP_FRAME)
+
+    @property
+    def units(self) -> Any:
+        return self.frame.locator(UNIT)
+
+    def runs(self) -> int:
+        return int(self.page.locator("#povmap-runs").get_attribute("data-runs") or 0)
+
+    def wait_for_map(self, n_units: int) -> None:
+        """Wait until the map shows exactly ``n_units`` polygons and the script is idle."""
+        self.units.first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        expect(self.units).to_have_count(n_units, timeout=LOAD_TIMEOUT_MS)
+        self.wait_idle()
+
+    def wait_idle(self) -> None:
+        """Wait until Streamlit reports no running script (and the run counter exists)."""
+        self.page.locator("#povmap-runs").wait_for(state="attached", timeout=RUN_TIMEOUT_MS)
+        self.page.wait_for_function(
+            "() => { const a = document.querySelector('[data-test-script-state]');"
+            " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
+            timeout=RUN_TIMEOUT_MS)
+
+    def wait_for_run_after(self, runs_before: int) -> None:
+        """Wait for a script run newer than ``runs_before`` to finish."""
+        self.page.wait_for_function(
+            "n => { const d = document.querySelector('#povmap-runs');"
+            " return d && Number(d.dataset.runs) > n; }",
+            arg=runs_before, timeout=RUN_TIMEOUT_MS)
+        self.wait_idle()
+
+    def path_codes(self) -> list[str | None]:
+        return list(self.units.first.evaluate(
+            "(el, src) => (new Function('return ' + src))()()", _PATH_CODES_JS))
+
+    def shot(self, name: str) -> Path:
+        ARTEFACTS.mkdir(exist_ok=True)
+        path = ARTEFACTS / f"browser_{name}.png"
+        self.wait_idle()
+        self.page.wait_for_timeout(500)  # let charts and tables paint
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture(scope="session")
+def app(shared_geodata: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """The real app on a free port, with demo data and the shared boundaries."""
+    ARTEFACTS.mkdir(exist_ok=True)
+    data_dir = tmp_path_factory.mktemp("browser") / "data"
+    try:
+        server = start_app(data_dir, shared_geodata, ARTEFACTS / "browser_streamlit.log")
+    except AppStartError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    stop_app(server)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium (Debian's) for the session."""
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                      args=list(CHROMIUM_ARGS))
+        yield chromium
+        chromium.close()
+
+
+def _new_session(browser: Any, app: AppServer) -> Session:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  service_workers="block", locale="vi-VN")
+    session = Session(context, None, app.url)
+
+    def guard(route: Any) -> None:
+        url = route.request.url
+        if is_local(url):
+            route.continue_()
+        else:
+            session.blocked.append(url)
+            route.abort()
+
+    def guard_ws(ws: Any) -> None:
+        session.blocked.append(ws.url)
+        ws.close()
+
+    context.route("**/*", guard)
+    context.route_web_socket(lambda url: not is_local(url), guard_ws)
+    session.page = context.new_page()
+    session.page.on("pageerror", lambda exc: session.page_errors.append(str(exc)))
+    return session
+
+
+@pytest.fixture
+def session(browser: Any, app: AppServer) -> Iterator[Session]:
+    """A fresh context (a new Streamlit session) that records off-host requests."""
+    s = _new_session(browser, app)
+    yield s
+    s.context.close()
+    assert s.blocked == [], f"requests left 127.0.0.1: {s.blocked}"
+
+
+def _assert_local_only(s: Session) -> None:
+    assert s.blocked == [], f"requests left 127.0.0.1: {s.blocked}"
+
+
+def _select_year(s: Session, year: int) -> None:
+    """Choose ``year`` in the sidebar's "Năm rà soát" selectbox, as a user does."""
+    box = s.page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+        has_text="Năm rà soát")
+    box.click()
+    s.page.get_by_role("option", name=str(year), exact=True).click()
+
+
+def test_default_view_then_2022_review(session: Session) -> None:
+    s = session
+    s.goto("/")
+    s.wait_for_map(N_2025)
+    assert s.units.count() == N_2025
+    s.shot("a1_default_2026_95_units")
+    runs = s.runs()
+    _select_year(s, 2022)
+    s.wait_for_run_after(runs)
+    s.wait_for_map(N_2021)
+    assert s.units.count() == N_2021
+    expect(s.page.locator('[data-testid="stHeading"] h3').first).to_contain_text("2022")
+    assert "year=2022" in s.page.url
+    s.shot("a2_review_2022_collected_281_communes")
+    assert s.page_errors == []
+    _assert_local_only(s)
+
+
+def _click_unit(s: Session, index: int) -> str:
+    """Click the ``index``-th polygon (a real click on a point it owns); returns the code."""
+    path = s.units.nth(index)
+    point = path.evaluate(_OWN_POINT_JS)
+    assert point is not None, f"polygon #{index} has no visible point to click"
+    runs = s.runs()
+    path.click(position=point)
+    s.wait_for_run_after(runs)
+    selected = s.page.locator("#povmap-selected")
+    selected.wait_for(timeout=RUN_TIMEOUT_MS)
+    return str(selected.get_attribute("data-code"))
+
+
+@pytest.mark.parametrize("pick", ["index_10", "renamed_25270"])
+def test_click_selects_unit(session: Session, pick: str) -> None:
+    s = session
+    s.goto("/")
+    s.wait_for_map(N_2025)
+    codes = s.path_codes()
+    assert len(codes) == N_2025
+    assert None not in codes
+    # The second case clicks Lộc Ninh (code 25270), a xã that became "Phường Lộc Ninh" on
+    # 30/4/2026: the 2026 review must show the unit's name and type of that date.
+    index = 10 if pick == "index_10" else codes.index("25270")
+    code = _click_unit(s, index)
+    assert code == codes[index]
+    unit = registry().units("2025", on=ON_2026).set_index("code").loc[code]
+    heading = s.page.locator('[data-testid="stMarkdownContainer"] h4').first
+    s.shot(f"b_selected_{pick}_{code}")
+    kind = s.page.locator("#povmap-selected").inner_text().split("·")[0].strip()
+    # Name (h4) and type (first words of the panel line) of the unit on 30/4/2026.
+    assert (heading.inner_text().strip(), kind) == (unit["name"], unit["type"])
+    expect(s.page).to_have_url(re.compile(rf"[?&]unit={code}(&|$)"))
+    assert s.page_errors == []
+    _assert_local_only(s)
+
+
+def _map_view(s: Session) -> tuple[float, float, float]:
+    """Zoom and centre of the Leaflet map (st_folium names it ``map_div``)."""
+    zoom, lat, lng = s.units.first.evaluate(
+        "el => { const m = el.ownerDocument.defaultView.map_div, c = m.getCenter();"
+        " return [m.getZoom(), c.lat, c.lng]; }")
+    return float(zoom), float(lat), float(lng)
+
+
+def _wait_for_view_change(s: Session, old: tuple[float, float, float]) -> None:
+    """Wait (up to 10 s) until the map's zoom or centre differs from ``old``."""
+    deadline = time.monotonic() + 10
+    while _map_view(s) == old and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)  # let Leaflet finish its zoom animation
+
+
+def test_pan_and_zoom_do_not_rerun(session: Session) -> None:
+    s = session
+    s.goto("/")
+    s.wait_for_map(N_2025)
+    time.sleep(1.0)
+    runs = s.runs()
+    box = s.page.locator(MAP_FRAME).bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    start = _map_view(s)
+    s.page.mouse.move(cx, cy)
+    s.page.mouse.down()
+    s.page.mouse.move(cx + 120, cy + 60, steps=12)
+    s.page.mouse.up()
+    _wait_for_view_change(s, start)
+    panned = _map_view(s)
+    assert panned[0] == start[0]
+    assert panned[1:] != start[1:], "the drag did not pan the map"
+    s.page.mouse.move(cx, cy)
+    s.page.mouse.wheel(0, -240)
+    _wait_for_view_change(s, panned)
+    wheeled = _map_view(s)
+    assert wheeled[0] > panned[0], "the mouse wheel did not zoom in"
+    s.frame.locator("a.leaflet-control-zoom-in").click()
+    _wait_for_view_change(s, wheeled)
+    assert _map_view(s)[0] > wheeled[0], "the + button did not zoom in"
+    time.sleep(2.0)
+    s.shot("c_after_pan_and_zoom")
+    assert s.runs() == runs, "panning or zooming the map reran the page script"
+    assert s.page.locator("#povmap-selected").count() == 0
+    assert s.page_errors == []
+    _assert_local_only(s)
+
+
+def test_shared_link_reopens_view(session: Session) -> None:
+    s = session
+    s.goto("/?ind=poor_a&year=2024&geo=current&unit=26068")
+    s.wait_for_map(N_2025)
+    title = s.page.locator('[data-testid="stHeading"] h3').first
+    expect(title).to_contain_text("Hộ nghèo A")
+    expect(title).to_contain_text("2024")
+    assert get_indicator("poor_a").label_vi in title.inner_text()
+    selected = s.page.locator("#povmap-selected")
+    selected.wait_for(timeout=RUN_TIMEOUT_MS)
+    assert selected.get_attribute("data-code") == "26068"
+    assert s.units.count() == N_2025
+    s.shot("d_shared_link_poor_a_2024_current_26068")
+    assert s.page_errors == []
+    _assert_local_only(s)
