@@ -258,6 +258,12 @@ def test_wards_2025_meet_the_web_budget(wards_2025: gpd.GeoDataFrame) -> None:
     assert q.max_hausdorff_m <= 50
     assert q.n_overlaps_gt_1m2 == 0
     assert q.n_gaps_gt_1m2 == 0
+    # Not only no new gaps: the source's two slivers (2.3 and 0.6 m²) are closed too.
+    from geodata.web import _enclosed_gaps
+
+    gaps = _enclosed_gaps(out.to_crs(METRIC_CRS).geometry.to_numpy())
+    assert (shapely.area(gaps) > 1.0).sum() == 0
+    assert len(_enclosed_gaps(wards_2025.to_crs(METRIC_CRS).geometry.to_numpy())) == 2
     assert abs(q.total_area_change_pct) < 1
     assert q.max_area_change_pct < 1
     assert q.n_vertices < 371_374 / 10
