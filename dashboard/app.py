@@ -18,7 +18,7 @@ lang = st.sidebar.radio("Ngôn ngữ / Language", ["vi", "en"], key="lang", hori
                         format_func=lambda x: "Tiếng Việt" if x == "vi" else "English")
 pages = [
     st.Page("pages/poverty_map.py", title=t("page_map", lang), icon=":material/map:",
-            default=True, url_path="ban-do"),
+            default=True),
     st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:",
             url_path="tong-quan"),
     st.Page("pages/data_table.py", title=t("page_data", lang), icon=":material/table:",

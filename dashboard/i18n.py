@@ -93,6 +93,7 @@ TEXT: dict[str, dict[str, str]] = {
                   "en": "Ten units with the most households"},
     "trend": {"vi": "Xu hướng toàn tỉnh", "en": "Province trend"},
     "households": {"vi": "hộ", "en": "households"},
+    "col_households": {"vi": "Số hộ", "en": "Households"},
     "no_data": {"vi": "Không có dữ liệu", "en": "No data"},
 }
 

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import controls, header
 from dashboard.context import map_context
 from dashboard.exports import table_csv, table_xlsx
-from dashboard.i18n import t
+from dashboard.i18n import format_number, t
 from dashboard.state import to_query
 
 lang = header.lang()
@@ -27,7 +27,12 @@ if name_filter:
     hits = set(controls.search_matches(view.table, name_filter)["code"])
     table = table[view.table["code"].isin(hits)]
 st.caption(f"{t('rows_shown', lang)}: {len(table)}")
-st.dataframe(table, hide_index=True, width="stretch")
+decimals = 2 if view.values.indicator.endswith("_rate") else 0
+numbers = [t(c, lang) for c in ("col_value", "col_previous", "col_change")]
+# A Styler shows Vietnamese/English number formats while sorting stays numeric.
+st.dataframe(table.style.format(lambda v: format_number(v, lang, decimals), subset=numbers)
+             .format(lambda v: format_number(v, lang, 0), subset=[t("col_rank", lang)]),
+             hide_index=True, width="stretch")
 selection = {t("col_indicator", lang): view.title, t("method", lang): view.method,
              "URL": "?" + "&".join(f"{k}={v}" for k, v in to_query(state).items())}
 if flags:

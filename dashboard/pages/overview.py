@@ -9,6 +9,7 @@ from analysis.mapdata import available_years, map_values
 from analysis.overview import province_summary, province_totals, top_units
 from dashboard import data, header
 from dashboard.i18n import format_change, format_number, format_value, t
+from dashboard.mapview import names_day
 from povmap.indicators import get_indicator
 
 lang = header.lang()
@@ -28,9 +29,11 @@ cols = st.columns(4)
 for col, key in zip(cols, ("poor_a", "poor_b", "near_poor", "poor_rate"), strict=True):
     unit = get_indicator(key).unit_vi if lang == "vi" else get_indicator(key).unit_en
     row = summary.table.loc[key]
+    # st.metric reads the sign from a leading ASCII "-": a fall shows as ↓ (green).
+    delta = (f"{format_change(row['change'], unit, lang)} {t('vs_previous', lang)}"
+             .replace("−", "-") if pd.notna(row["change"]) else None)
     col.metric(get_indicator(key).label(lang), format_value(row["value"], unit, lang),
-               delta=f"{format_change(row['change'], unit, lang)} {t('vs_previous', lang)}"
-               if pd.notna(row["change"]) else None, delta_color="inverse")
+               delta=delta, delta_color="inverse")
     if pd.notna(row["change_vs_baseline"]):
         col.caption(f"{format_change(row['change_vs_baseline'], unit, lang)} "
                     f"{t('vs_baseline', lang)} ({summary.baseline_year})")
@@ -43,7 +46,8 @@ if summary.progress is not None:
                      f"{format_number(p.target_pct, lang, 0)} % ({p.phase}) — {verdict}")
 geography = "current"
 mv = map_values(obs, "poor_rate", year, geography, "commune", crosswalks)
-names = data.units_table("2025", "commune").set_index("code")["name"]
+names = data.units_table("2025", "commune", names_day("2025", geography, year)).set_index(
+    "code")["name"]
 left, right = st.columns(2)
 for col, by, key in ((left, "value", "top_rate"), (right, "count", "top_count")):
     top = top_units(mv, 10, by=by)
@@ -53,7 +57,7 @@ for col, by, key in ((left, "value", "top_rate"), (right, "count", "top_count"))
         t("col_rank", lang): top["rank"].astype(int),
         t("col_name", lang): top["name"],
         t("col_value", lang): [format_value(v, "%", lang) for v in top["value"]],
-        t("households", lang): [format_number(v, lang) for v in top["count"]],
+        t("col_households", lang): [format_number(v, lang) for v in top["count"]],
     }), hide_index=True)
 st.subheader(t("trend", lang))
 trend = pd.DataFrame({y: province_totals(obs, y)[["poor_a", "poor_b", "near_poor"]]
