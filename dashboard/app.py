@@ -16,9 +16,11 @@ if "lang" not in st.session_state:
         "lang") in ("vi", "en") else "vi"
 lang = st.sidebar.radio("Ngôn ngữ / Language", ["vi", "en"], key="lang", horizontal=True,
                         format_func=lambda x: "Tiếng Việt" if x == "vi" else "English")
+# Every page has an explicit url_path: without one Streamlit derives the page's identity
+# from its title, which changes with the language and broke the session on switching.
 pages = [
     st.Page("pages/poverty_map.py", title=t("page_map", lang), icon=":material/map:",
-            default=True),
+            default=True, url_path="ban-do"),
     st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:",
             url_path="tong-quan"),
     st.Page("pages/data_table.py", title=t("page_data", lang), icon=":material/table:",
