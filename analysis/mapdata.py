@@ -265,8 +265,8 @@ def unit_counts(obs: pd.DataFrame, year: int, version: str, level: str = "commun
         return UnitCounts(year, version, level, None, pd.DataFrame(index=targets), (), ())
     rows = obs[(obs["year"] == year) & (obs["boundary_version"].astype(str) == source)]
     rows = rows.assign(unit_code=rows["unit_code"].astype(str))
-    known = set(registry(province).units(source)["code"].astype(str))
-    unmatched = tuple(sorted(set(rows["unit_code"]) - known))
+    known = set(registry(province).units(source)["code"].astype(str).tolist())
+    unmatched = tuple(sorted(set(rows["unit_code"].unique().tolist()) - known))
     counts = _wide(rows, _unit_codes(source, "commune", province))
     lost: tuple[str, ...] = ()
     if source != version:

@@ -320,28 +320,27 @@ def _unit_records(
     colours: Sequence[str],
     tooltip_rows: Mapping[str, Mapping[str, str]],
     selected: str | None,
-) -> gpd.GeoDataFrame:
-    """One row per unit with its (escaped) properties; the selected unit last."""
+) -> list[dict[str, Any]]:
+    """Escaped properties per unit (column lists, no per-row pandas); selected last."""
     row_labels = _row_labels(tooltip_rows)
     records = []
-    for (_, unit), cls in zip(frame.iterrows(), on_map.to_numpy(), strict=True):
-        code = str(unit["code"])
+    for code, name, kind, cls in zip(frame["code"].astype(str).tolist(),
+                                     frame["name"].tolist(), frame["type"].tolist(),
+                                     on_map.to_numpy().tolist(), strict=True):
         rows = tooltip_rows.get(code, {})
         props: dict[str, Any] = {
             "code": code,
-            "name": _unit_label(unit["name"], unit["type"]),
+            "name": _unit_label(name, kind),
             "fill": colours[cls] if cls >= 0 else NO_DATA_COLOUR,
         }
-        props.update(
-            {f"t{i}": html.escape(str(rows.get(label, MISSING_ROW)))
-             for i, label in enumerate(row_labels)}
-        )
-        props["selected"] = True if code == selected else None
-        props["geometry"] = unit.geometry
+        for i, label in enumerate(row_labels):
+            props[f"t{i}"] = html.escape(str(rows.get(label, MISSING_ROW)))
+        if code == selected:
+            props["selected"] = True
         records.append(props)
     # The selected unit last: SVG draws it after its neighbours, so its outline is whole.
-    records.sort(key=lambda r: bool(r["selected"]))
-    return gpd.GeoDataFrame(records, geometry="geometry", crs=4326)
+    records.sort(key=lambda r: bool(r.get("selected")))
+    return records
 
 
 def _style_js() -> str:
@@ -415,22 +414,23 @@ def _skeleton(frame: gpd.GeoDataFrame) -> dict[str, Any]:
             _SKELETONS.pop(next(iter(_SKELETONS)))
         topo = json.loads(web_topojson(frame[["code", "geometry"]], name_column=None))
         geoms = {g["properties"]["code"]: g for g in topo["objects"]["units"]["geometries"]}
-        _SKELETONS[digest] = {"transform": topo["transform"], "arcs": topo["arcs"],
-                              "geoms": geoms}
+        _SKELETONS[digest] = {"transform": topo["transform"], "geoms": geoms,
+                              "arcs_json": json.dumps(topo["arcs"], separators=(",", ":"))}
     return _SKELETONS[digest]
 
 
-def _topology(frame: gpd.GeoDataFrame, records: gpd.GeoDataFrame) -> bytes:
+def _topology(frame: gpd.GeoDataFrame, props: list[dict[str, Any]]) -> bytes:
     skel = _skeleton(frame)
-    props = records.drop(columns="geometry").to_dict(orient="records")
     geometries = [
         {"type": skel["geoms"][p["code"]]["type"], "arcs": skel["geoms"][p["code"]]["arcs"],
          "properties": {k: v for k, v in p.items() if v is not None}}
         for p in props
     ]
-    topo = {"type": "Topology", "transform": skel["transform"], "arcs": skel["arcs"],
+    head = {"type": "Topology", "transform": skel["transform"],
             "objects": {"units": {"type": "GeometryCollection", "geometries": geometries}}}
-    return json.dumps(topo, separators=(",", ":"), ensure_ascii=False).encode()
+    body = json.dumps(head, separators=(",", ":"), ensure_ascii=False)
+    # The arcs were serialised once with the skeleton; splice them in.
+    return (body[:-1] + ',"arcs":' + skel["arcs_json"] + "}").encode()
 
 
 def _units_layer(
@@ -446,7 +446,7 @@ def _units_layer(
     topology = _topology(frame, records)
     # A stub feature without geometry carries the property names folium checks the
     # tooltip fields against; Leaflet skips it. The units come from the topology.
-    stub = {k: "" for k in records.columns if k not in ("geometry", "selected")}
+    stub = {k: "" for k in records[0] if k != "selected"}
     tooltip = folium.GeoJsonTooltip(
         fields=["name", *(f"t{i}" for i in range(len(row_labels)))],
         aliases=[html.escape(_TEXT["unit"][lang]), *(html.escape(r) for r in row_labels)],

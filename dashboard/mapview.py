@@ -52,14 +52,17 @@ def title_of(state: ViewState, year: int, lang: str) -> str:
 def _tooltip_rows(mv: MapValues, lang: str) -> dict[str, dict[str, str]]:
     unit = _unit(mv.indicator, lang)
     n = int(mv.values.notna().sum())
+    value_l, rank_l, change_l = t("value", lang), t("rank", lang), t("change", lang)
     rows: dict[str, dict[str, str]] = {}
-    for code in mv.values.index:
-        value = mv.values.get(code)
-        rank = mv.rank.get(code)
-        rows[str(code)] = {
-            t("value", lang): format_value(value, unit, lang),
-            t("rank", lang): "—" if pd.isna(rank) else f"{int(rank)}/{n}",
-            t("change", lang): format_change(mv.change.get(code), unit, lang),
+    for code, value, rank, change in zip(mv.values.index.astype(str).tolist(),
+                                         mv.values.tolist(),
+                                         mv.rank.reindex(mv.values.index).tolist(),
+                                         mv.change.reindex(mv.values.index).tolist(),
+                                         strict=True):
+        rows[code] = {
+            value_l: format_value(value, unit, lang),
+            rank_l: "—" if pd.isna(rank) else f"{int(rank)}/{n}",
+            change_l: format_change(change, unit, lang),
         }
     return rows
 
