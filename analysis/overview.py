@@ -13,7 +13,7 @@ on, so no unit is counted twice (district rows, if any, are not added again).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -218,6 +218,20 @@ def _require_year(obs: pd.DataFrame, year: int) -> list[int]:
         shown = ", ".join(map(str, years)) or "none"
         raise PovmapError(f"No data for {year}. Years with data: {shown}.")
     return years
+
+
+def province_trend(obs: pd.DataFrame, keys: Sequence[str] = ("poor_a", "poor_b", "near_poor"),
+                   province: str = "75") -> pd.DataFrame:
+    """Province totals of ``keys`` for every year in ``obs`` (index = year).
+
+    >>> obs = pd.DataFrame({"unit_code": ["26080"] * 2, "boundary_version": "2024",
+    ...                     "year": 2024, "indicator": ["poor_a", "total_households"],
+    ...                     "value": [3.0, 100.0]})
+    >>> province_trend(obs, ["poor_a"]).to_dict()
+    {'poor_a': {2024: 3.0}}
+    """
+    years = sorted(int(y) for y in obs["year"].unique())
+    return pd.DataFrame({y: province_totals(obs, y, province)[list(keys)] for y in years}).T
 
 
 def province_summary(obs: pd.DataFrame, year: int, crosswalks: Crosswalks | None = None,

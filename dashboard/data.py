@@ -6,8 +6,8 @@ from the CLI while the app runs shows up on the next rerun.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -116,6 +116,11 @@ def province_outline() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(geometry=outline.set_precision(1e-5))
 
 
-def units_table(version: str, level: Level, on: Any = None) -> pd.DataFrame:
+def units_table(version: str, level: Level, on: dt.date | None = None) -> pd.DataFrame:
     """Registry rows of a version and level."""
     return registry(settings().province).units(version, level, on=on)
+
+
+def unit_counts(version: str, level: Level, on: dt.date | None = None) -> dict[str, int]:
+    """Units of a version and level by type on a date (from the registry)."""
+    return registry(settings().province).counts(version, on).get(level, {})

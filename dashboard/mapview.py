@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import folium
@@ -139,8 +139,7 @@ def _on_map(state: ViewState, frame: pd.DataFrame) -> str | None:
 
 def flags_of(demo: bool, approximate: bool, lang: str) -> list[str]:
     """Caveat badges: "Dữ liệu minh họa", "Ranh giới gần đúng"."""
-    out: Sequence[str] = [t("demo", lang)] if demo else []
-    return [*out, *([t("approximate", lang)] if approximate else [])]
+    return [t(key, lang) for key, on in (("demo", demo), ("approximate", approximate)) if on]
 
 
 def zoom_target(frame: gpd.GeoDataFrame, code: str | None) -> tuple[list[float] | None,

@@ -48,6 +48,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from geodata.units import VERSIONS
 from povmap.errors import Issue, PovmapError
 
 MIRROR_ENV = "POVMAP_FETCH_MIRROR"
@@ -55,7 +56,7 @@ LOCK_NAME = "sha256.lock"
 MANIFEST_SCHEMA = 1
 # The keys of geodata.units.VERSIONS (a test keeps them equal). Not imported from there
 # so that fetching needs neither pandas nor the unit tables.
-BOUNDARY_VERSIONS = ("2021", "2024", "2025")
+BOUNDARY_VERSIONS = tuple(VERSIONS)
 _CHUNK = 64 * 1024
 _AGENT = "povmap-geodata-fetch"
 _MIRROR_SCHEMES = ("http", "https", "file")

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.mapdata import available_years, map_values
-from analysis.overview import province_summary, province_totals, top_units
+from analysis.overview import province_summary, province_trend, top_units
 from dashboard import data, header
 from dashboard.i18n import format_change, format_number, format_value, t
 from dashboard.mapview import names_day
@@ -60,8 +60,7 @@ for col, by, key in ((left, "value", "top_rate"), (right, "count", "top_count"))
         t("col_households", lang): [format_number(v, lang) for v in top["count"]],
     }), hide_index=True)
 st.subheader(t("trend", lang))
-trend = pd.DataFrame({y: province_totals(obs, y)[["poor_a", "poor_b", "near_poor"]]
-                      for y in years}).T
+trend = province_trend(obs)
 trend.columns = [get_indicator(k).label(lang) for k in trend.columns]
 trend.index = trend.index.astype(str)  # years as labels, not "2,021"
 st.line_chart(trend, height=260)

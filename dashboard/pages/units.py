@@ -29,7 +29,7 @@ b = data.boundaries(version, level)
 st.metric(t("units_count", lang), len(table))
 st.caption(f"{t('boundary_source', lang)}: {b.source}"
            + (f" — :red[{t('approximate', lang)}]" if b.approximate else ""))
-counts = table.groupby("type").size()
+counts = data.unit_counts(version, level, on)
 st.caption(" · ".join(f"{typ}: {n}" for typ, n in counts.items()))
 st.dataframe(
     table[["code", "name", "type", "parent_code"]].rename(columns={
