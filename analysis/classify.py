@@ -20,7 +20,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
 
 MIN_CLASSES = 3
 MAX_CLASSES = 9
@@ -152,7 +152,7 @@ def get_scheme(key: str) -> Scheme:
     >>> get_scheme("jenks")
     Traceback (most recent call last):
     ...
-    povmap.errors.PovmapError: Unknown classification scheme 'jenks'. Valid: quantiles, equal_interval, natural_breaks, manual.
+    povcore.errors.PovmapError: Unknown classification scheme 'jenks'. Valid: quantiles, equal_interval, natural_breaks, manual.
     """  # noqa: E501
     try:
         return SCHEMES[key]

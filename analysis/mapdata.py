@@ -23,9 +23,9 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from geodata.units import VERSIONS, registry, review_version
-from povmap.errors import PovmapError
-from povmap.indicators import get_indicator
+from povcore.errors import PovmapError
+from povcore.indicators import get_indicator
+from povcore.units import VERSIONS, registry, review_version
 
 Crosswalks = Mapping[tuple[str, str], pd.DataFrame]
 CURRENT_VERSION = list(VERSIONS)[-1]
@@ -56,7 +56,7 @@ def get_geography(key: str) -> Geography:
     >>> get_geography("today")
     Traceback (most recent call last):
     ...
-    povmap.errors.PovmapError: Unknown geography 'today'. Valid: collected, current.
+    povcore.errors.PovmapError: Unknown geography 'today'. Valid: collected, current.
     """
     try:
         return GEOGRAPHIES[key]
@@ -136,7 +136,7 @@ def crosswalk_weights(crosswalks: Crosswalks | None, from_version: str,
     >>> crosswalk_weights({}, "2024", "2025")
     Traceback (most recent call last):
     ...
-    povmap.errors.PovmapError: No crosswalk 2024→2025 was given (have: none). Build it with geodata.crosswalk.build_crosswalk('2024', '2025').weights.
+    povcore.errors.PovmapError: No crosswalk 2024→2025 was given (have: none). Build it with geodata.crosswalk.build_crosswalk('2024', '2025').weights.
     """  # noqa: E501
     given = dict(crosswalks or {})
     if (from_version, to_version) in given:
@@ -400,7 +400,7 @@ def map_values(obs: pd.DataFrame, indicator: str, year: int, geography: str,
     obs : pandas.DataFrame
         Long counts: unit_code, boundary_version, year, indicator, value.
     indicator : str
-        A key of :data:`povmap.indicators.INDICATORS` (a count or a ``*_rate``).
+        A key of :data:`povcore.indicators.INDICATORS` (a count or a ``*_rate``).
     year : int
         Year of the review (end of year).
     geography : str

@@ -28,9 +28,9 @@ from analysis.mapdata import (
     collected_version,
     unit_counts,
 )
-from geodata.units import registry
-from povmap.errors import PovmapError
-from povmap.indicators import get_indicator
+from povcore.errors import PovmapError
+from povcore.indicators import get_indicator
+from povcore.units import registry
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.mapdata import Crosswalks, available_years, indicator_values, unit_counts
-from geodata.units import registry
-from povmap.indicators import INDICATORS, get_indicator
+from povcore.indicators import INDICATORS, get_indicator
+from povcore.units import registry
 
 COLLECTED = ("thu thập", "collected")
 REAGGREGATED = ("quy đổi qua bảng chuyển đổi", "re-aggregated through the crosswalk")

@@ -12,7 +12,7 @@ from _common import geodata_dir
 
 from geodata.boundaries import load_boundaries
 from geodata.crosswalk import build_crosswalk
-from povmap.config import settings
+from povcore.config import settings
 
 
 def main() -> None:

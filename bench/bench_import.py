@@ -12,11 +12,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from geodata.units import registry
-from povmap.config import settings
+from povcore.config import settings
+from povcore.indicators import COUNT_KEYS
+from povcore.units import registry
 from povmap.demo import write_demo_workbooks
 from povmap.importing import import_file
-from povmap.indicators import COUNT_KEYS
 
 
 def _tidy(path: Path, n_rows: int) -> int:

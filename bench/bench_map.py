@@ -5,7 +5,7 @@ Run: ``.venv/bin/python bench/bench_map.py [geodata_dir]`` (default: $POVMAP_GEO
 
 A temporary data folder gets the demo data; boundaries are the real ones. What the server
 does on every rerun of the map page after the indicator or the year changed is
-:func:`dashboard.mapview.build_view` plus rendering what ``st_folium`` sends to the
+:func:`povmaps.mapview.build_view` plus rendering what ``st_folium`` sends to the
 browser: the base map (``base_map``: script, HTML, header) and the units feature group,
 with streamlit_folium's own helpers. Cached inputs (observations, crosswalks, web
 layers, province outline) are loaded once before timing, as the app caches them.
@@ -86,10 +86,10 @@ def _states(change: str, years: list[int], base_year: int) -> Iterator[tuple[str
 def bench_rebuild(label: str, version: str, base_year: int, years: list[int],
                   change: str, ctx: dict[str, object]) -> None:
     """Median time of build_view + payload rendering over RUNS reruns."""
-    from dashboard.choropleth import base_map
     from dashboard.data import web_layer
-    from dashboard.mapview import build_view
-    from dashboard.state import ViewState
+    from povmaps.choropleth import base_map
+    from povmaps.mapview import build_view
+    from povmaps.viewstate import ViewState
 
     obs: pd.DataFrame = ctx["obs"]  # type: ignore[assignment]
     crosswalks = ctx["crosswalks"]
@@ -132,9 +132,9 @@ def _timed(fn: Callable[[], object], runs: int) -> tuple[float, object]:
 
 def bench_naive(geodata: Path, obs: pd.DataFrame) -> None:
     """A naive folium.Choropleth of the full-resolution 2025 layer."""
-    from povmap.config import settings
-    from povmap.imports import unit_values
-    from povmap.store import Store
+    from povcore.config import settings
+    from povstore.imports import unit_values
+    from povstore.store import Store
 
     path, layer, code_col = FULL_2025
     full = gpd.read_file(geodata / path, layer=layer).to_crs(4326)
@@ -162,9 +162,9 @@ def main() -> None:
         os.environ["POVMAP_DATA_DIR"] = str(Path(tmp) / "data")
         os.environ["POVMAP_GEODATA"] = str(geodata)
         from dashboard import data
-        from povmap.config import settings
+        from povcore.config import settings
         from povmap.importing import load_demo
-        from povmap.store import Store
+        from povstore.store import Store
 
         _quiet_streamlit()
         Store(settings().store_path).migrate()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.i18n import t
+from povcore.i18n import t
 
 # A local icon: ":material/…" or emoji favicons are fetched from public CDNs.
 st.set_page_config(page_title="Bản đồ giảm nghèo",

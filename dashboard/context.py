@@ -10,10 +10,10 @@ import streamlit as st
 
 from analysis.mapdata import available_years, collected_version
 from dashboard import controls, data, header
-from dashboard.i18n import t
-from dashboard.mapview import MapView, build_view, flags_of
-from dashboard.state import ViewState
-from geodata.units import Level
+from povcore.i18n import t
+from povcore.units import Level
+from povmaps.mapview import MapView, build_view, flags_of
+from povmaps.viewstate import ViewState
 
 
 @dataclass(frozen=True)

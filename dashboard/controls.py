@@ -1,4 +1,4 @@
-"""Widgets of the map page ↔ :class:`dashboard.state.ViewState` ↔ URL query parameters.
+"""Widgets of the map page ↔ :class:`povmaps.viewstate.ViewState` ↔ URL query parameters.
 
 The URL is read once per session (a shared link restores the view); afterwards the
 widgets own the state and every rerun writes it back to the URL.
@@ -13,10 +13,10 @@ import streamlit as st
 
 from analysis.classify import MAX_CLASSES, MIN_CLASSES, PALETTES, SCHEMES
 from analysis.mapdata import GEOGRAPHIES, collected_version
-from dashboard.i18n import t
-from dashboard.state import LEVELS, ViewState, from_query, to_query
-from geodata.names import fold
-from povmap.indicators import INDICATORS
+from povcore.i18n import t
+from povcore.indicators import INDICATORS
+from povcore.names import fold
+from povmaps.viewstate import LEVELS, ViewState, from_query, to_query
 
 _WIDGETS = {"indicator": "w_ind", "geography": "w_geo", "level": "w_lvl",
             "scheme": "w_cls", "k": "w_k", "palette": "w_pal"}

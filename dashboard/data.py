@@ -16,9 +16,9 @@ import streamlit as st
 
 from geodata.boundaries import Boundaries, load_boundaries
 from geodata.crosswalk import build_crosswalk
-from geodata.units import Level, registry
-from povmap.config import settings
-from povmap.store import Store
+from povcore.config import settings
+from povcore.units import Level, registry
+from povstore.store import Store
 
 Token = tuple[str, int, int]
 CROSSWALK_STEPS = (("2021", "2024"), ("2021", "2025"), ("2024", "2025"))

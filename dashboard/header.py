@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import t
+from povcore.i18n import t
 
 
 def lang() -> str:

@@ -11,10 +11,10 @@ import streamlit as st
 from analysis.series import children, parent, unit_series, unit_table
 from dashboard import data
 from dashboard.controls import search_matches, set_level
-from dashboard.i18n import format_value, t
-from dashboard.mapview import MapView
-from dashboard.state import ViewState
-from povmap.indicators import get_indicator
+from povcore.i18n import format_value, t
+from povcore.indicators import get_indicator
+from povmaps.mapview import MapView
+from povmaps.viewstate import ViewState
 
 
 def on_click(out: dict[str, Any] | None) -> None:

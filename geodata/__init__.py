@@ -1,21 +1,6 @@
-"""Administrative units, boundary versions, boundaries and crosswalks."""
+"""Boundaries of every version, crosswalks between versions, web layers, fetch, verify."""
 
-from geodata.units import (
-    VERSIONS,
-    BoundaryVersion,
-    UnitRegistry,
-    get_version,
-    registry,
-    review_version,
-    version_on,
-)
+from geodata.boundaries import Boundaries, boundaries_status, load_boundaries
+from geodata.crosswalk import Crosswalk, build_crosswalk
 
-__all__ = [
-    "VERSIONS",
-    "BoundaryVersion",
-    "UnitRegistry",
-    "get_version",
-    "registry",
-    "review_version",
-    "version_on",
-]
+__all__ = ["Boundaries", "Crosswalk", "boundaries_status", "build_crosswalk", "load_boundaries"]

@@ -47,8 +47,8 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from geodata.units import get_version, registry
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
+from povcore.units import get_version, registry
 
 __all__ = ["CLOSING_M", "SEED_OFFSET_M", "approximate_boundaries", "province_outline"]
 

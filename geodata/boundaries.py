@@ -27,9 +27,9 @@ from pathlib import Path
 import geopandas as gpd
 import pyogrio
 
-from geodata.units import Level, get_version, registry
-from povmap.config import Settings, settings
-from povmap.errors import Issue, PovmapError, Report
+from povcore.config import Settings, settings
+from povcore.errors import Issue, PovmapError, Report
+from povcore.units import Level, get_version, registry
 
 CACHE_FORMAT = 1
 APPROXIMATE_LABEL_VI = "Ranh giới gần đúng"

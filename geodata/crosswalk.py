@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.units import registry
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
+from povcore.units import registry
 
 METRIC_CRS = 32648
 DISAGREEMENT_SHARE = 0.05

@@ -16,7 +16,7 @@ Integrity
     ``sha256`` is ``""`` (not known in advance) is trusted on first use: the hash of
     the first download is recorded in ``<dest>/<source key>/sha256.lock`` (the format
     of ``sha256sum``, so ``sha256sum -c`` works) and every later run verifies against
-    that record. A mismatch raises :class:`~povmap.errors.PovmapError` naming the URL
+    that record. A mismatch raises :class:`~povcore.errors.PovmapError` naming the URL
     and both hashes; nothing is written at the final path then.
 
 Cache and atomicity
@@ -48,13 +48,13 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from geodata.units import VERSIONS
-from povmap.errors import Issue, PovmapError
+from povcore.errors import Issue, PovmapError
+from povcore.units import VERSIONS
 
 MIRROR_ENV = "POVMAP_FETCH_MIRROR"
 LOCK_NAME = "sha256.lock"
 MANIFEST_SCHEMA = 1
-# The keys of geodata.units.VERSIONS (a test keeps them equal). Not imported from there
+# The keys of povcore.units.VERSIONS (a test keeps them equal). Not imported from there
 # so that fetching needs neither pandas nor the unit tables.
 BOUNDARY_VERSIONS = tuple(VERSIONS)
 _CHUNK = 64 * 1024

@@ -5,7 +5,7 @@ types. :func:`match_gadm` assigns every feature of the wanted provinces to an of
 2021 commune code:
 
 1. keep the features whose ``NAME_1`` is one of the provinces (Đồng Nai, Bình Phước);
-2. match ``NAME_2`` to the official districts of that province (:func:`~geodata.names.fold`);
+2. match ``NAME_2`` to the official districts of that province (:func:`~povcore.names.fold`);
 3. within the district, match ``NAME_3`` to the official 2021 communes by name, then by
    a former-name alias from ``vietnamadminunits`` (e.g. ``XuânThạnh`` = Thị trấn Dầu
    Giây, 26326);
@@ -35,9 +35,9 @@ from numpy.typing import NDArray
 from shapely.geometry import LinearRing
 from shapely.geometry.base import BaseGeometry
 
-from geodata.names import fold, fold_keep_marks
-from geodata.units import UnitRegistry, registry
-from povmap.errors import Issue, PovmapError, Report
+from povcore.errors import Issue, PovmapError, Report
+from povcore.names import fold, fold_keep_marks
+from povcore.units import UnitRegistry, registry
 
 __all__ = [
     "DEFAULT_PROVINCES",
@@ -72,7 +72,7 @@ class GadmMatch:
         One row per matched official commune: ``code``, ``name`` (official, with
         diacritics and spaces), ``type`` (official 2021 type), ``district_code``,
         ``geometry`` (MultiPolygon, EPSG:4326), sorted by code.
-    report : povmap.errors.Report
+    report : povcore.errors.Report
         Errors (official communes without a feature, unplaceable features) and
         warnings (merged features).
     matched_by : dict of str to str
@@ -95,7 +95,7 @@ def legacy_aliases() -> dict[str, frozenset[str]]:
     Returns
     -------
     dict of str to frozenset of str
-        Commune code → keys as produced by :func:`geodata.names.fold`.
+        Commune code → keys as produced by :func:`povcore.names.fold`.
 
     Examples
     --------

@@ -56,7 +56,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
-from povmap.errors import Issue, PovmapError
+from povcore.errors import Issue, PovmapError
 
 METRIC_CRS = 32648
 WEB_CRS = 4326

@@ -3,8 +3,8 @@
 Accepted inputs: GeoPackage (``.gpkg``), zipped Shapefile (``.zip``), plain Shapefile
 (``.shp`` with its ``.shx``/``.dbf``/``.prj`` beside it) and GeoJSON (``.geojson``,
 ``.json``). The result is always one row per unit with ``code`` (GSO code as a string
-of digits), ``name`` and ``geometry`` in EPSG:4326, plus a :class:`~povmap.errors.Report`
-of warnings. Anything fatal raises :class:`~povmap.errors.PovmapError` carrying every
+of digits), ``name`` and ``geometry`` in EPSG:4326, plus a :class:`~povcore.errors.Report`
+of warnings. Anything fatal raises :class:`~povcore.errors.PovmapError` carrying every
 issue found.
 
 VN-2000 (see docs/DOMAIN.md §7). Files exported by common Vietnamese GIS tools often
@@ -31,9 +31,7 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -46,16 +44,13 @@ from pyproj.exceptions import CRSError
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from povmap.errors import Issue, PovmapError, Report
+from povcore.coverage import CoverageDefects, coverage_defects
+from povcore.errors import Issue, PovmapError, Report
 
 __all__ = [
     "CODE_COLUMN_CANDIDATES",
     "NAME_COLUMN_CANDIDATES",
     "VN2000_TOWGS84",
-    "CoverageDefects",
-    "Gap",
-    "Overlap",
-    "coverage_defects",
     "read_boundary_file",
     "vn2000_tm3",
 ]
@@ -102,33 +97,6 @@ _PYOGRIO_ERRORS = (
     pyogrio.errors.FeatureError,
     pyogrio.errors.CRSError,
 )
-
-
-class Overlap(NamedTuple):
-    """Two units whose interiors overlap, with the shared area in m² (EPSG:32648)."""
-
-    code_a: str
-    code_b: str
-    area_m2: float
-
-
-class Gap(NamedTuple):
-    """A hole enclosed by the units, its area in m² and a point inside it (lon, lat)."""
-
-    area_m2: float
-    lon: float
-    lat: float
-
-
-@dataclass(frozen=True)
-class CoverageDefects:
-    """Overlaps and interior gaps between neighbouring units, largest first."""
-
-    overlaps: tuple[Overlap, ...]
-    gaps: tuple[Gap, ...]
-    min_area_m2: float
-    total_overlap_m2: float
-    total_gap_m2: float
 
 
 def _bilingual(vi: str, en: str) -> str:
@@ -603,75 +571,6 @@ def _centroid_xy(geoms: Sequence[BaseGeometry | None]) -> tuple[float, float]:
 # --------------------------------------------------------------------------- defects
 
 
-def _valid_array(frame: gpd.GeoDataFrame) -> np.ndarray:
-    geoms = np.asarray(frame.geometry.to_crs(_METRIC_CRS).array, dtype=object)
-    invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
-    geoms[invalid] = shapely.make_valid(geoms[invalid])
-    return geoms
-
-
-def _overlaps(geoms: np.ndarray, codes: np.ndarray, min_area_m2: float) -> list[Overlap]:
-    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
-    keep = left < right
-    left, right = left[keep], right[keep]
-    areas = shapely.area(shapely.intersection(geoms[left], geoms[right]))
-    found = [
-        Overlap(str(codes[a]), str(codes[b]), float(area))
-        for a, b, area in zip(left, right, areas, strict=True)
-        if area > min_area_m2
-    ]
-    return sorted(found, key=lambda o: -o.area_m2)
-
-
-def _gaps(geoms: np.ndarray, min_area_m2: float) -> list[Gap]:
-    union = shapely.union_all(geoms)
-    outer = shapely.polygons(shapely.get_exterior_ring(shapely.get_parts(union)))
-    holes = shapely.get_parts(shapely.difference(shapely.union_all(outer), union))
-    areas = shapely.area(holes)
-    holes, areas = holes[areas > min_area_m2], areas[areas > min_area_m2]
-    points = shapely.point_on_surface(holes)
-    to_lonlat = Transformer.from_crs(_METRIC_CRS, "EPSG:4326", always_xy=True)
-    lons, lats = to_lonlat.transform(shapely.get_x(points), shapely.get_y(points))
-    found = [Gap(float(a), float(x), float(y))
-             for a, x, y in zip(areas, np.atleast_1d(lons), np.atleast_1d(lats), strict=True)]
-    return sorted(found, key=lambda g: -g.area_m2)
-
-
-def coverage_defects(frame: gpd.GeoDataFrame, min_area_m2: float = 1.0) -> CoverageDefects:
-    """Overlaps between units and gaps enclosed by them, measured in EPSG:32648.
-
-    Parameters
-    ----------
-    frame : geopandas.GeoDataFrame
-        Units with a ``code`` column and a CRS (as returned by :func:`read_boundary_file`).
-    min_area_m2 : float
-        Overlaps and gaps of this area or less (m²) are ignored as slivers.
-
-    Returns
-    -------
-    CoverageDefects
-        ``overlaps``: every pair of units whose intersection is larger than
-        ``min_area_m2`` as ``(code_a, code_b, area_m2)``, found with an STRtree;
-        ``gaps``: interior holes of the union of all units (the outside does not
-        count) as ``(area_m2, lon, lat)`` with a point inside the hole; both sorted
-        largest first, with their total areas.
-    """
-    if frame.crs is None:
-        raise PovmapError(_bilingual("Bảng ranh giới không có hệ toạ độ",
-                                     "The boundary frame has no CRS"))
-    geoms = _valid_array(frame)
-    codes = frame["code"].astype(str).to_numpy()
-    overlaps = _overlaps(geoms, codes, min_area_m2)
-    gaps = _gaps(geoms, min_area_m2)
-    return CoverageDefects(
-        overlaps=tuple(overlaps),
-        gaps=tuple(gaps),
-        min_area_m2=min_area_m2,
-        total_overlap_m2=float(sum(o.area_m2 for o in overlaps)),
-        total_gap_m2=float(sum(g.area_m2 for g in gaps)),
-    )
-
-
 def _defect_issues(defects: CoverageDefects, file: str) -> list[Issue]:
     issues: list[Issue] = []
     if defects.overlaps:
@@ -758,7 +657,7 @@ def read_boundary_file(
     -------
     frame : geopandas.GeoDataFrame
         Columns ``code`` (str), ``name`` (str) and ``geometry`` (polygonal), EPSG:4326.
-    report : povmap.errors.Report
+    report : povcore.errors.Report
         Warnings: assumed or repaired CRS (VN-2000 datum shift), repaired geometries,
         non-numeric codes, overlaps and gaps between units larger than 1 m².
 

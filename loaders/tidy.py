@@ -22,9 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from geodata.units import VERSIONS, registry, review_version
-from povmap.errors import Issue
-from povmap.indicators import COUNT_KEYS, INDICATORS
+from povcore.errors import Issue
+from povcore.indicators import COUNT_KEYS, INDICATORS
+from povcore.units import VERSIONS, registry, review_version
 
 __all__ = [
     "TIDY_COLUMNS",

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from geodata.units import VERSIONS
 from loaders.tidy import Cell, TidyResult, read_tidy_csv, read_tidy_rows, validate_cells
 from loaders.workbook import load_workbook_bytes, read_review_workbook, tidy_sheets
-from povmap.errors import Issue, PovmapError, Report
-from povmap.indicators import COUNT_KEYS
+from povcore.errors import Issue, PovmapError, Report
+from povcore.indicators import COUNT_KEYS
+from povcore.units import VERSIONS
 
 __all__ = ["VALUE_COLUMNS", "ParsedImport", "read_values"]
 

@@ -34,11 +34,11 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from geodata.names import fold, fold_keep_marks
-from geodata.units import VERSIONS, registry, review_version
 from loaders.tidy import Cell, UnitCatalog, is_tidy_header, normalize_code, parse_number
-from povmap.errors import Issue, PovmapError
-from povmap.indicators import INDICATORS
+from povcore.errors import Issue, PovmapError
+from povcore.indicators import INDICATORS
+from povcore.names import fold, fold_keep_marks
+from povcore.units import VERSIONS, registry, review_version
 
 __all__ = [
     "DEFAULT_ALIASES",

@@ -1,6 +1,4 @@
-"""Bản đồ giảm nghèo: configuration, errors, store and command-line interface."""
+"""Bản đồ giảm nghèo — the application layer: command line, setup and demo data.
 
-from povmap.config import Settings, settings
-from povmap.errors import Issue, PovmapError
-
-__all__ = ["Issue", "PovmapError", "Settings", "settings"]
+Nothing in the project imports this package; it stands on every other one.
+"""

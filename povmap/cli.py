@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
 
 
 def _emit(data: Any, as_json: bool, text: str) -> None:
@@ -119,7 +119,7 @@ def geodata_fetch(versions: tuple[str, ...], accept: tuple[str, ...], mirror: st
                   as_json: bool) -> None:
     """Download boundary sources with a progress bar."""
     from geodata.fetch import fetch_sources, load_manifest
-    from povmap.config import settings
+    from povcore.config import settings
 
     cfg = settings()
     sources = [s for s in load_manifest(province=cfg.province, base_url=mirror)
@@ -143,7 +143,7 @@ def geodata_fetch(versions: tuple[str, ...], accept: tuple[str, ...], mirror: st
 @click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
 def geodata_verify(as_json: bool) -> None:
     """Verify boundaries and downloads."""
-    from povmap.verify import verify
+    from geodata.verify import verify
 
     doc = verify()
     lines = []

@@ -33,8 +33,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from geodata.crosswalk import membership
-from geodata.units import registry, review_version
-from povmap.indicators import DEPRIVATIONS
+from povcore.indicators import DEPRIVATIONS
+from povcore.units import registry, review_version
 
 __all__ = ["DEMO_LABEL", "DEMO_YEARS", "DemoFile", "simulate", "write_demo_workbooks"]
 

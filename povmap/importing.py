@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from geodata.units import review_version
-from povmap.config import Settings, settings
-from povmap.errors import Issue, PovmapError
-from povmap.imports import apply_import, list_imports, plan_import, rollback, unit_values
-from povmap.indicators import get_indicator
-from povmap.store import Store
+from povcore.config import Settings, settings
+from povcore.errors import Issue, PovmapError
+from povcore.indicators import get_indicator
+from povcore.units import review_version
+from povstore.imports import apply_import, list_imports, plan_import, rollback, unit_values
+from povstore.store import Store
 
 DEMO_LABEL = "Dữ liệu minh họa"
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from geodata.boundaries import boundaries_status, load_boundaries
 from geodata.crosswalk import Crosswalk, build_crosswalk
-from geodata.units import VERSIONS, registry
-from povmap.config import Settings, settings
-from povmap.store import Store
+from povcore.config import Settings, settings
+from povcore.units import VERSIONS, registry
+from povstore.store import Store
 
 
 def _periods(version: str, province: str) -> list[dict[str, Any]]:

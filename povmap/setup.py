@@ -6,8 +6,8 @@ import os
 from collections.abc import Iterator
 
 from geodata.boundaries import APPROXIMATE_LABEL_VI, boundaries_status
-from povmap.config import Settings, settings
-from povmap.store import Store
+from povcore.config import Settings, settings
+from povstore.store import Store
 
 
 def prepare() -> Iterator[str]:
@@ -20,10 +20,6 @@ def prepare() -> Iterator[str]:
     store = Store(cfg.store_path)
     version = store.migrate()
     yield f"Kho dữ liệu / store: {cfg.store_path} (lược đồ / schema {version})"
-    from dashboard.mapassets import ensure_assets
-
-    copied = ensure_assets()
-    yield f"Leaflet (tài nguyên bản đồ ngoại tuyến / offline map assets): {len(copied)} tệp mới"
     if int(store.read_sql("SELECT COUNT(*) AS n FROM imports")["n"].iloc[0]) == 0:
         from povmap.importing import DEMO_LABEL, load_demo
 

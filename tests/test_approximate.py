@@ -7,8 +7,8 @@ import pytest
 import shapely
 
 from geodata.approximate import SEED_OFFSET_M, approximate_boundaries
-from geodata.units import registry
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
+from povcore.units import registry
 
 REAL_AREA_KM2 = 12_735.0  # README §5: union of the 95 real wards (public figure)
 CASES = [("2025", "commune", 95), ("2021", "commune", 281), ("2021", "district", 22),

@@ -4,7 +4,7 @@ The demo data is imported once per module (``povmap demo`` in a subprocess) into
 temporary ``POVMAP_DATA_DIR``. Most tests point ``POVMAP_GEODATA`` at a folder that does
 not exist, so the app runs on approximate boundaries (fast) and must say so; one smoke
 test runs on the real boundaries. Expected figures are computed independently from the
-store with :func:`povmap.imports.unit_values`, not through the dashboard's code.
+store with :func:`povstore.imports.unit_values`, not through the dashboard's code.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from povmap.config import settings
-from povmap.imports import unit_values
-from povmap.indicators import get_indicator
-from povmap.store import Store
+from povcore.config import settings
+from povcore.indicators import get_indicator
+from povstore.imports import unit_values
+from povstore.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")

@@ -24,11 +24,11 @@ from shapely.geometry import MultiPolygon, Polygon, box
 from loaders.boundary_file import (
     VN2000_TOWGS84,
     _normalise_code,
-    coverage_defects,
     read_boundary_file,
     vn2000_tm3,
 )
-from povmap.errors import PovmapError
+from povcore.coverage import coverage_defects
+from povcore.errors import PovmapError
 
 GEOD = Geod(ellps="WGS84")
 BIEN_HOA = (106.84, 10.95)  # lon, lat

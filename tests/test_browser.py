@@ -30,8 +30,8 @@ from app_server import (
 )
 from playwright.sync_api import expect, sync_playwright
 
-from geodata.units import registry
-from povmap.indicators import get_indicator
+from povcore.indicators import get_indicator
+from povcore.units import registry
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata, pytest.mark.slow]
 

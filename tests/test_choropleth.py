@@ -13,14 +13,14 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, MultiPolygon, box
 
-from dashboard import choropleth
-from dashboard.choropleth import (
+from povmaps import choropleth
+from povmaps.choropleth import (
     BASE_STYLE,
     NO_DATA_COLOUR,
     SELECTED_STYLE,
     build_choropleth,
 )
-from dashboard.mapassets import ASSET_URLS, asset_urls, linked_urls
+from povmaps.mapassets import ASSET_URLS, asset_urls, linked_urls
 
 XSS = "<img src=x onerror=alert(1)>"
 ESCAPED_XSS = "&lt;img src=x onerror=alert(1)&gt;"

@@ -24,7 +24,7 @@ from analysis.classify import (
     classify,
     palette,
 )
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
 
 
 def vi(v: float) -> str:

@@ -108,7 +108,7 @@ def test_fetch_then_info_and_load(tmp_path, upstream_mirror):
     assert v25["approximate"] is False
     assert v25["source"] == "thanglequoc/vietnamese-provinces-database (MIT)"
     from geodata.boundaries import load_boundaries
-    from povmap.config import settings
+    from povcore.config import settings
 
     b = load_boundaries("2025", "commune", settings(env))
     assert len(b.frame) == 95

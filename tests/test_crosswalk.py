@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from shapely.geometry import box
 
 from geodata.crosswalk import Crosswalk, build_crosswalk, compose, overlay_shares
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
 
 
 def test_2021_to_2024_mergers():

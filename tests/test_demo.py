@@ -75,7 +75,7 @@ def test_poor_a_declines_and_totals_move_smoothly(demo: dict[int, ParsedImport])
 def test_poorer_districts(demo: dict[int, ParsedImport]) -> None:
     v = demo[2021].values
     def rate(prefix_codes: set[str]) -> float:
-        from geodata.units import registry
+        from povcore.units import registry
         units = registry("75").units("2021", "commune")
         codes = set(units[units["parent_code"].isin(prefix_codes)]["code"])
         s = v[v["unit_code"].isin(codes)].groupby("indicator")["value"].sum()

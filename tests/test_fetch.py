@@ -25,7 +25,7 @@ from geodata.fetch import (
     load_manifest,
     network_available,
 )
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
 
 COMMIT = "cd58063299585146ded3981f2272946ef19ced54"
 RAW = f"https://raw.githubusercontent.com/thanglequoc/vietnamese-provinces-database/{COMMIT}/"
@@ -193,7 +193,7 @@ def test_real_manifest_lists_95_pinned_wards_and_gadm() -> None:
 
 
 def test_manifest_codes_are_the_registry_2025_units() -> None:
-    from geodata.units import VERSIONS, registry
+    from povcore.units import VERSIONS, registry
 
     wards = load_manifest()[0]
     codes = {Path(f.path).name[:5] for f in wards.files}

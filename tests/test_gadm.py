@@ -8,8 +8,8 @@ import pytest
 from shapely import box
 
 from geodata.gadm import dissolve_to_version, districts_from_communes, match_gadm
-from geodata.units import registry
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
+from povcore.units import registry
 
 LEGACY = "legacy_2021/gadm41_legacy_2021_NOT_REDISTRIBUTABLE.gpkg"
 

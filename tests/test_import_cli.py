@@ -214,8 +214,8 @@ def test_empty_workbook_rejected(tmp_path, env):
 
 
 def _big_tidy_csv(path: Path) -> int:
-    from geodata.units import registry
-    from povmap.indicators import COUNT_KEYS
+    from povcore.indicators import COUNT_KEYS
+    from povcore.units import registry
 
     codes = registry().units("2021", "commune")["code"]
     n = 0

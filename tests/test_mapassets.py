@@ -1,41 +1,24 @@
-"""Offline map assets: local Leaflet only, copied from the installed package."""
+"""Offline map assets: local Leaflet only, vendored beside the app."""
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import folium
 import pytest
 from streamlit import file_util
 
-from dashboard import mapassets
-from dashboard.mapassets import (
+from povmaps.mapassets import (
     ASSET_FILES,
     ASSET_URLS,
-    MissingLeafletError,
     asset_urls,
-    ensure_assets,
     linked_urls,
-    missing_assets,
     offline_map,
     tile_layer,
 )
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture
-def leaflet_package() -> Path:
-    """Leaflet's files from xstatic-leaflet; absent locally → skip, absent in CI → fail."""
-    try:
-        return mapassets.leaflet_source_dir()
-    except MissingLeafletError as err:
-        if os.environ.get("CI"):
-            pytest.fail(str(err))
-        pytest.skip(str(err))
 
 
 @pytest.fixture
@@ -51,13 +34,16 @@ def test_asset_urls_are_local_paths_under_app_static() -> None:
     assert behind_proxy.js == "/povmap/app/static/vendor/leaflet/leaflet.js"
 
 
-def test_vendor_dir_is_inside_the_folder_streamlit_serves_for_app_py() -> None:
+def test_every_asset_url_is_a_file_in_the_folder_streamlit_serves_for_app_py() -> None:
     served = Path(file_util.get_app_static_dir(str(APP)))
-    assert served == mapassets.STATIC_DIR
-    assert served / "vendor" / "leaflet" == mapassets.VENDOR_DIR
+    assert served == APP.parent / "static"
     # /app/static/<path> maps to <served>/<path>
-    relative = mapassets.VENDOR_DIR.relative_to(served).as_posix()
-    assert ASSET_URLS.js == f"/app/static/{relative}/leaflet.js"
+    for url in (ASSET_URLS.js, ASSET_URLS.css):
+        assert url.startswith("/app/static/")
+        assert (served / url.removeprefix("/app/static/")).is_file(), url
+    vendor = served / "vendor" / "leaflet"
+    assert all((vendor / name).is_file() for name in ASSET_FILES)
+    assert "BSD 2-Clause" in (vendor / "LICENSE").read_text(encoding="utf-8")
 
 
 @pytest.mark.usefixtures("no_tiles_env")
@@ -114,42 +100,16 @@ def test_offline_map_uses_env_tiles(monkeypatch: pytest.MonkeyPatch) -> None:
     assert linked_urls(fmap) == [ASSET_URLS.js, ASSET_URLS.css]
 
 
-def test_ensure_assets_copies_real_leaflet_files(leaflet_package: Path, tmp_path: Path) -> None:
-    target = tmp_path / "vendor" / "leaflet"
-    paths = ensure_assets(target)
-    assert [p.relative_to(target).as_posix() for p in paths] == list(ASSET_FILES)
-    js = (target / "leaflet.js").read_bytes()
-    assert len(js) > 100_000
+def test_vendored_leaflet_is_the_released_dist_unchanged() -> None:
+    """The committed copy equals Leaflet's dist files as xstatic-leaflet ships them."""
+    from xstatic.pkg import leaflet  # dev dependency: provenance of the vendored copy
+
+    vendor = APP.parent / "static" / "vendor" / "leaflet"
+    for name in ASSET_FILES:
+        assert (vendor / name).read_bytes() == (Path(leaflet.BASE_DIR) / name).read_bytes(), name
+    js = (vendor / "leaflet.js").read_bytes()
     assert b"Leaflet 1.9." in js[:200]
-    css = (target / "leaflet.css").read_text(encoding="utf-8")
-    assert len(css) > 10_000
-    assert ".leaflet-container" in css
+    css = (vendor / "leaflet.css").read_text(encoding="utf-8")
     assert "url(images/layers.png)" in css
-    for png in target.glob("images/*.png"):
+    for png in vendor.glob("images/*.png"):
         assert png.read_bytes()[:8] == PNG_SIGNATURE
-    assert sorted(p.name for p in target.glob("images/*")) == sorted(
-        Path(n).name for n in ASSET_FILES if n.startswith("images/"))
-    assert missing_assets(target) == []
-
-
-def test_ensure_assets_is_idempotent_and_repairs(leaflet_package: Path, tmp_path: Path) -> None:
-    first = ensure_assets(tmp_path)
-    stamps = {p: p.stat().st_mtime_ns for p in first}
-    (tmp_path / "leaflet.css").write_text("broken", encoding="utf-8")
-    second = ensure_assets(tmp_path)
-    assert second == first
-    assert (tmp_path / "leaflet.css").read_bytes() == (leaflet_package / "leaflet.css").read_bytes()
-    unchanged = [p for p in second if p.name != "leaflet.css"]
-    assert all(p.stat().st_mtime_ns == stamps[p] for p in unchanged)
-    assert not list(tmp_path.rglob("*.partial"))
-
-
-def test_missing_assets_lists_every_file_of_an_empty_folder(tmp_path: Path) -> None:
-    assert missing_assets(tmp_path) == [tmp_path / n for n in ASSET_FILES]
-
-
-def test_missing_package_gives_the_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setitem(sys.modules, "xstatic.pkg", None)
-    with pytest.raises(MissingLeafletError, match="pip install xstatic-leaflet"):
-        ensure_assets(tmp_path)
-    assert list(tmp_path.iterdir()) == []

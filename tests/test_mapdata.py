@@ -18,7 +18,7 @@ from analysis.mapdata import (
 )
 from analysis.series import children
 from geodata.crosswalk import build_crosswalk
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
 
 Row = tuple[str, str, int, str, float]
 

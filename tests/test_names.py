@@ -1,6 +1,6 @@
 import pytest
 
-from geodata.names import fold, fold_keep_marks, strip_type
+from povcore.names import fold, fold_keep_marks, strip_type
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from analysis.overview import (
     required_reduction_pct,
     top_units,
 )
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
 
 Row = tuple[str, str, int, str, float]
 

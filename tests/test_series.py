@@ -9,7 +9,7 @@ import pytest
 
 from analysis.series import children, parent, unit_series, unit_table
 from geodata.crosswalk import build_crosswalk
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
 
 Row = tuple[str, str, int, str, float]
 

@@ -3,8 +3,8 @@ import sqlite3
 import pyogrio
 import pytest
 
-from povmap.errors import PovmapError
-from povmap.store import GPKG_APPLICATION_ID, MIGRATIONS, Store
+from povcore.errors import PovmapError
+from povstore.store import GPKG_APPLICATION_ID, MIGRATIONS, Store
 
 
 def test_new_store_is_a_geopackage(tmp_path):

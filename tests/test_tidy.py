@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from loaders.values import read_values
-from povmap.errors import Issue, PovmapError
+from povcore.errors import Issue, PovmapError
 
 
 def errors_of(path: Path, **kwargs) -> list[Issue]:

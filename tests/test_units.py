@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from geodata.units import get_version, registry, review_version, version_on
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
+from povcore.units import get_version, registry, review_version, version_on
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from geodata.web import (
     web_geojson,
     web_topojson,
 )
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
 
 CELL_M = 1000.0
 WIGGLE_M = 3.0

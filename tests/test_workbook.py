@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from loaders.tidy import parse_number
 from loaders.values import read_values
 from loaders.workbook import HeaderAliases
-from povmap.errors import Issue, PovmapError
+from povcore.errors import Issue, PovmapError
 from tests.fixtures_workbooks import (
     SheetSpec,
     build_workbook,

@@ -4,10 +4,10 @@ import folium
 import pandas as pd
 
 from analysis.classify import classify
-from dashboard.choropleth import build_choropleth, units_group
 from geodata.approximate import approximate_boundaries
 from geodata.boundaries import load_boundaries
-from povmap.config import settings
+from povcore.config import settings
+from povmaps.choropleth import build_choropleth, units_group
 
 XSS = "<img src=x onerror=alert(1)>"
 

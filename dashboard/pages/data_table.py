@@ -7,8 +7,8 @@ import streamlit as st
 from dashboard import controls, header
 from dashboard.context import map_context
 from dashboard.exports import table_csv, table_xlsx
-from dashboard.i18n import format_number, t
-from dashboard.state import to_query
+from povcore.i18n import format_number, t
+from povmaps.viewstate import to_query
 
 lang = header.lang()
 ctx = map_context(lang)

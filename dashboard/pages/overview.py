@@ -8,9 +8,9 @@ import streamlit as st
 from analysis.mapdata import available_years, map_values
 from analysis.overview import province_summary, province_trend, top_units
 from dashboard import data, header
-from dashboard.i18n import format_change, format_number, format_value, t
-from dashboard.mapview import names_day
-from povmap.indicators import get_indicator
+from povcore.i18n import format_change, format_number, format_value, t
+from povcore.indicators import get_indicator
+from povmaps.mapview import names_day
 
 lang = header.lang()
 header.render()

@@ -6,10 +6,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import controls, data, header, panel
-from dashboard.choropleth import base_map
 from dashboard.context import map_context
-from dashboard.i18n import t
-from dashboard.mapview import zoom_target
+from povcore.i18n import t
+from povmaps.choropleth import base_map
+from povmaps.mapview import zoom_target
 
 lang = header.lang()
 st.session_state["runs"] = st.session_state.get("runs", 0) + 1

@@ -7,8 +7,8 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import data, header
-from dashboard.i18n import t
-from geodata.units import VERSIONS
+from povcore.i18n import t
+from povcore.units import VERSIONS
 
 lang = header.lang()
 header.render()

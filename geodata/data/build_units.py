@@ -39,7 +39,7 @@ def _vau() -> sqlite3.Connection:
 
 
 def main(shared_geodata: Path) -> None:
-    """Write ``units_75.csv`` next to this script."""
+    """Write ``povcore/data/units_75.csv`` (the ground package holds the registry)."""
     con = _vau()
     legacy = {
         r[0]: r
@@ -98,7 +98,7 @@ def main(shared_geodata: Path) -> None:
                 parent_code="75", former_province=former, valid_from=start, valid_to=end,
                 successor_code="", lat=str(lat), lon=str(lon),
             ))
-    target = Path(__file__).with_name("units_75.csv")
+    target = Path(__file__).resolve().parents[2] / "povcore" / "data" / "units_75.csv"
     with target.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, FIELDS, lineterminator="\n")
         writer.writeheader()

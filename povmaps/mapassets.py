@@ -6,11 +6,12 @@ stays blank. Our maps need Leaflet alone (no markers, no popups, embedded GeoJSO
 :func:`offline_map` gives each map *instance* its own two links to local copies; the
 class-level lists of folium are left alone.
 
-Where the files come from: the PyPI package ``xstatic-leaflet`` (Leaflet's ``dist`` files,
-BSD-2-Clause) is installed with the app; :func:`ensure_assets` copies ``leaflet.js``,
-``leaflet.css`` and ``images/*.png`` into ``dashboard/static/vendor/leaflet/`` at setup.
+Where the files come from: Leaflet 1.9.3's ``dist`` files (BSD-2-Clause) are vendored
+unchanged in ``dashboard/static/vendor/leaflet/`` with their licence, so a plain
+``streamlit run dashboard/app.py`` draws the map with no setup step and no network.
 Streamlit serves that folder at ``/app/static/`` when ``server.enableStaticServing`` is
-true (the folder is ``static/`` beside the main script ``dashboard/app.py``).
+true (the folder is ``static/`` beside the main script ``dashboard/app.py``). This
+package only knows the URLs; it never reads or writes the files.
 
 How ``st_folium`` uses this: its component iframe (``/component/…/index.html``, same
 origin as the app) bundles no Leaflet; it loads every ``default_js`` / ``default_css``
@@ -21,21 +22,16 @@ passes its prefix to :func:`asset_urls`.
 
 from __future__ import annotations
 
-import filecmp
 import os
 import re
-import shutil
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import folium
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
-VENDOR_DIR = STATIC_DIR / "vendor" / "leaflet"
 STATIC_URL = "/app/static"
 VENDOR_URL = f"{STATIC_URL}/vendor/leaflet"
-LEAFLET_PACKAGE = "xstatic-leaflet"
+#: Files under ``/app/static/vendor/leaflet/`` (``leaflet.css`` refers to ``images/``).
 ASSET_FILES: tuple[str, ...] = (
     "leaflet.js",
     "leaflet.css",
@@ -48,10 +44,6 @@ ASSET_FILES: tuple[str, ...] = (
 TILES_ENV = "POVMAP_TILES"
 TILES_ATTRIBUTION_ENV = "POVMAP_TILES_ATTRIBUTION"
 _LINK_PATTERN = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)=\"([^\"]*)\"", re.IGNORECASE)
-
-
-class MissingLeafletError(RuntimeError):
-    """The package that ships Leaflet's files is not installed."""
 
 
 @dataclass(frozen=True)
@@ -85,74 +77,6 @@ def asset_urls(prefix: str = VENDOR_URL) -> AssetUrls:
 
 
 ASSET_URLS = asset_urls()
-
-
-def leaflet_source_dir() -> Path:
-    """Folder of Leaflet's ``dist`` files inside the installed ``xstatic-leaflet``.
-
-    Raises
-    ------
-    MissingLeafletError
-        If the package is not installed, with the command that fixes it.
-    """
-    try:
-        from xstatic.pkg import leaflet
-    except ImportError as err:
-        raise MissingLeafletError(
-            f"Leaflet's files come from the Python package '{LEAFLET_PACKAGE}', which is "
-            f"not installed. Install the app's dependencies (scripts/bootstrap) or run "
-            f"'pip install {LEAFLET_PACKAGE}', then 'povmap setup'."
-        ) from err
-    return Path(leaflet.BASE_DIR)
-
-
-def ensure_assets(target_dir: Path = VENDOR_DIR) -> list[Path]:
-    """Copy Leaflet's files from the installed package into ``target_dir``.
-
-    Idempotent: a file already identical to the package's is not rewritten. Run by
-    ``povmap setup``; the copies are not committed (``dashboard/static/vendor/`` is
-    git-ignored). Never touches the network.
-
-    Parameters
-    ----------
-    target_dir : Path, default ``dashboard/static/vendor/leaflet``
-        Destination; ``images/`` is created inside it (``leaflet.css`` refers to
-        ``images/layers.png`` relative to itself).
-
-    Returns
-    -------
-    list of Path
-        Every asset in ``target_dir``, in the order of :data:`ASSET_FILES`.
-
-    Raises
-    ------
-    MissingLeafletError
-        If ``xstatic-leaflet`` is not installed.
-    FileNotFoundError
-        If the installed package lacks one of :data:`ASSET_FILES`.
-    """
-    source = leaflet_source_dir()
-    return [_copy_if_changed(source / name, Path(target_dir) / name) for name in ASSET_FILES]
-
-
-def _copy_if_changed(src: Path, dest: Path) -> Path:
-    if not src.is_file():
-        raise FileNotFoundError(
-            f"'{src}' is missing from the installed '{LEAFLET_PACKAGE}': reinstall it."
-        )
-    if dest.is_file() and filecmp.cmp(src, dest, shallow=False):
-        return dest
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(dest.name + ".partial")
-    shutil.copyfile(src, partial)
-    partial.replace(dest)  # atomic: a running server never serves half a file
-    return dest
-
-
-def missing_assets(target_dir: Path = VENDOR_DIR) -> list[Path]:
-    """Assets absent from ``target_dir`` (empty when the map can load offline)."""
-    return [Path(target_dir) / name for name in ASSET_FILES
-            if not (Path(target_dir) / name).is_file()]
 
 
 def offline_map(*, urls: AssetUrls = ASSET_URLS, **kwargs: Any) -> folium.Map:

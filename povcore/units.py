@@ -23,7 +23,7 @@ from typing import Literal
 
 import pandas as pd
 
-from povmap.errors import Issue, PovmapError
+from povcore.errors import Issue, PovmapError
 
 Level = Literal["district", "commune"]
 URBAN_TYPES = frozenset({"Phường", "Thị trấn"})
@@ -69,7 +69,7 @@ def get_version(key: str | int) -> BoundaryVersion:
     >>> get_version("2023")
     Traceback (most recent call last):
     ...
-    povmap.errors.PovmapError: Unknown boundary version '2023'. Valid: 2021, 2024, 2025.
+    povcore.errors.PovmapError: Unknown boundary version '2023'. Valid: 2021, 2024, 2025.
     """
     try:
         return VERSIONS[str(key)]
@@ -180,10 +180,10 @@ def registry(province: str = "75") -> UnitRegistry:
     >>> registry("75").counts("2021")["district"]["Huyện"]
     17
     """
-    path = resources.files("geodata") / "data" / f"units_{province}.csv"
+    path = resources.files("povcore") / "data" / f"units_{province}.csv"
     if not path.is_file():
         known = sorted(
-            p.name[6:-4] for p in (resources.files("geodata") / "data").iterdir()
+            p.name[6:-4] for p in (resources.files("povcore") / "data").iterdir()
             if p.name.startswith("units_") and p.name.endswith(".csv")
         )
         raise PovmapError(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
 
 Kind = Literal["count", "rate", "share"]
 

@@ -1,7 +1,7 @@
 r"""Choropleth map of one indicator: one GeoJSON layer, legend, title and flags.
 
 Returns a ``folium.Map`` and never shows it (no streamlit here), so tests inspect the
-rendered HTML. The map loads only the local Leaflet (:mod:`dashboard.mapassets`).
+rendered HTML. The map loads only the local Leaflet (:mod:`povmaps.mapassets`).
 
 Escaping: every text shown comes from data or the caller, and all of it is HTML-escaped
 here, at the point where it becomes HTML:
@@ -37,7 +37,7 @@ import shapely
 from folium.template import Template
 from shapely.geometry import mapping
 
-from dashboard.mapassets import ASSET_URLS, AssetUrls, offline_map
+from povmaps.mapassets import ASSET_URLS, AssetUrls, offline_map
 
 UNITS_LAYER = "units"
 OUTLINE_LAYER = "outline"
@@ -185,7 +185,7 @@ def build_choropleth(
         Province outline drawn on top as context (not interactive), EPSG:4326.
     lang : {"vi", "en"}, default "vi"
         Language of the builder's own words ("Không có dữ liệu", …).
-    urls : AssetUrls, default :data:`dashboard.mapassets.ASSET_URLS`
+    urls : AssetUrls, default :data:`povmaps.mapassets.ASSET_URLS`
         Local Leaflet URLs; pass ``asset_urls(prefix)`` behind ``server.baseUrlPath``.
 
     Returns

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, replace
 
 from analysis.classify import MAX_CLASSES, MIN_CLASSES, PALETTES, SCHEMES
 from analysis.mapdata import GEOGRAPHIES
-from povmap.indicators import INDICATORS
+from povcore.indicators import INDICATORS
 
 LEVELS = ("commune", "district")
 LANGS = ("vi", "en")

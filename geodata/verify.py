@@ -6,10 +6,10 @@ from typing import Any
 
 from geodata.boundaries import load_boundaries
 from geodata.fetch import load_manifest, verify_downloads
-from geodata.units import VERSIONS, registry
-from loaders.boundary_file import coverage_defects
-from povmap.config import Settings, settings
-from povmap.errors import PovmapError
+from povcore.config import Settings, settings
+from povcore.coverage import coverage_defects
+from povcore.errors import PovmapError
+from povcore.units import VERSIONS, registry
 
 
 def _check_layer(version: str, level: str, cfg: Settings) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from povmap.errors import PovmapError
+from povcore.errors import PovmapError
 
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10400  # GeoPackage 1.4

@@ -18,11 +18,11 @@ import pandas as pd
 
 from analysis.classify import Classification, class_colours, class_labels, classify
 from analysis.mapdata import MapValues, map_values
-from dashboard.choropleth import legend_markup, units_group
-from dashboard.i18n import format_change, format_number, format_value, t
-from dashboard.state import ViewState
-from geodata.units import get_version, registry
-from povmap.indicators import get_indicator
+from povcore.i18n import format_change, format_number, format_value, t
+from povcore.indicators import get_indicator
+from povcore.units import get_version, registry
+from povmaps.choropleth import legend_markup, units_group
+from povmaps.viewstate import ViewState
 
 
 @dataclass(frozen=True)

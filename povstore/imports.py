@@ -18,10 +18,10 @@ from typing import Protocol
 
 import pandas as pd
 
-from geodata.units import review_version
-from povmap.errors import Issue, PovmapError
-from povmap.indicators import get_indicator
-from povmap.store import Store
+from povcore.errors import Issue, PovmapError
+from povcore.indicators import get_indicator
+from povcore.units import review_version
+from povstore.store import Store
 
 KEY = ["unit_code", "boundary_version", "year", "indicator"]
 
