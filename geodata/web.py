@@ -42,9 +42,7 @@ import hashlib
 import itertools
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +55,7 @@ import shapely
 from numpy.typing import NDArray
 
 from povcore.errors import Issue, PovmapError
+from povcore.fileio import atomic_write_bytes
 
 METRIC_CRS = 32648
 WEB_CRS = 4326
@@ -314,8 +313,8 @@ def cached_web_layer(
 
     The file is ``<key>-<sha256>.geojson``; the digest covers the input geometry (WKB),
     its CRS and attributes, the parameters and the algorithm version, so any change
-    computes a new file. It is written to a temporary file and moved into place with
-    ``os.replace``, so readers never see half a file.
+    computes a new file. It is written with :func:`povcore.fileio.atomic_write_bytes`,
+    so readers never see half a file.
 
     Parameters
     ----------
@@ -345,7 +344,7 @@ def cached_web_layer(
     path = Path(cache_dir) / f"{key}-{_digest(frame, params)}.geojson"
     if not path.exists():
         simplified = compute(frame, tolerance_m, method=method, decimals=decimals)
-        _write_atomic(path, _dumps(_feature_collection(simplified)))
+        atomic_write_bytes(path, _dumps(_feature_collection(simplified)))
     return gpd.read_file(path, engine="pyogrio").set_crs(WEB_CRS, allow_override=True)
 
 
@@ -461,18 +460,6 @@ def _digest(frame: gpd.GeoDataFrame, params: str) -> str:
     for wkb in shapely.to_wkb(frame.geometry.to_numpy()):
         sha.update(wkb)
     return sha.hexdigest()[:16]
-
-
-def _write_atomic(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- measurement ----------------------------------------------------------------------

@@ -193,12 +193,19 @@ def test_real_manifest_lists_95_pinned_wards_and_gadm() -> None:
 
 
 def test_manifest_codes_are_the_registry_2025_units() -> None:
-    from povcore.units import VERSIONS, registry
+    """Each ward file is ``<code>_<name>``: the code and name of one registry 2025 unit."""
+    from povcore.names import fold, strip_type
+    from povcore.units import registry
 
-    wards = load_manifest()[0]
-    codes = {Path(f.path).name[:5] for f in wards.files}
-    assert codes == set(registry().units("2025")["code"])
-    assert set(BOUNDARY_VERSIONS) == set(VERSIONS)
+    units = registry().units("2025")
+    expected = {code: fold(strip_type(name)) for code, name in zip(
+        units["code"], units["name"], strict=True)}
+    stems = [Path(f.path).stem for f in load_manifest()[0].files]
+    found = {stem[:5]: stem[6:].replace("_", "") for stem in stems}
+    assert len(stems) == len(found) == len(expected) == 95
+    assert found == expected
+    assert (found["26068"], found["25225"], found["26503"]) == ("bienhoa", "dako", "phuocan")
+    assert BOUNDARY_VERSIONS == ("2021", "2024", "2025")
 
 
 def test_mirror_replaces_every_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -320,7 +327,7 @@ def test_wrong_sha256_names_url_and_both_hashes_and_writes_nothing(
     assert _sha(_geojson(WARD_NAMES[0][:5])) in text
     target = dest / "test-2025" / rel
     assert not target.exists()
-    assert list(target.parent.iterdir()) == []  # no .part left behind
+    assert list(target.parent.iterdir()) == []  # no temporary file left behind
 
 
 def test_http_404_names_url_and_status(tmp_path: Path, mirror: Server) -> None:
