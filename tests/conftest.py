@@ -1,9 +1,19 @@
-"""Shared fixtures. Real boundaries come from POVMAP_GEODATA (../shared/geodata)."""
+"""Shared fixtures.
+
+Real boundaries come from POVMAP_GEODATA (../shared/geodata); the ``povmap`` command is
+run as a real process through :class:`PovmapCli` (fixtures ``cli`` and ``offline_cli``).
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,3 +45,67 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     d = tmp_path / "data"
     monkeypatch.setenv("POVMAP_DATA_DIR", str(d))
     return d
+
+
+# --- the `povmap` command, run as a real process --------------------------------------
+
+POVMAP = Path(sys.executable).with_name("povmap")
+
+
+@dataclass(frozen=True)
+class PovmapCli:
+    """The installed ``povmap`` command with its own environment (over ``os.environ``)."""
+
+    env: Mapping[str, str]
+
+    @classmethod
+    def offline(cls, root: Path) -> PovmapCli:
+        """Store and caches under ``root/data``; no boundary files (approximate ones)."""
+        return cls({"POVMAP_DATA_DIR": str(root / "data"),
+                    "POVMAP_GEODATA": str(root / "nogeo")})
+
+    def with_env(self, **extra: str) -> PovmapCli:
+        """The same command with more environment variables."""
+        return PovmapCli({**self.env, **extra})
+
+    @property
+    def store_path(self) -> Path:
+        """The store file the command writes."""
+        return Path(self.env["POVMAP_DATA_DIR"]) / "povmap.gpkg"
+
+    def full_env(self) -> dict[str, str]:
+        """The environment of the process."""
+        return {**os.environ, **self.env}
+
+    def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run ``povmap ARGS``; with ``check`` the exit code must be 0."""
+        proc = subprocess.run([str(POVMAP), *args], capture_output=True, text=True,
+                              env=self.full_env(), timeout=600)
+        if check:
+            assert proc.returncode == 0, proc.stderr
+        return proc
+
+    def popen(self, *args: str, **kwargs: Any) -> subprocess.Popen[str]:
+        """Start ``povmap ARGS`` without waiting for it (text mode)."""
+        return subprocess.Popen([str(POVMAP), *args], env=self.full_env(), text=True, **kwargs)
+
+    def json(self, *args: str) -> Any:
+        """Run ``povmap ARGS --json`` (exit code 0) and parse its standard output."""
+        return json.loads(self(*args, "--json").stdout)
+
+    def values(self, year: int, indicator: str, version: str | None = None) -> Any:
+        """The document of ``povmap values``."""
+        extra = ("--boundary-version", version) if version else ()
+        return self.json("values", "--year", str(year), "--indicator", indicator, *extra)
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> PovmapCli:
+    """``povmap`` on a fresh, empty data folder, offline (approximate boundaries)."""
+    return PovmapCli.offline(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def offline_cli() -> Callable[[Path], PovmapCli]:
+    """Factory of offline ``povmap`` commands, for fixtures wider than one test."""
+    return PovmapCli.offline
