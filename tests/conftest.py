@@ -1,7 +1,8 @@
 """Shared fixtures.
 
 Real boundaries come from POVMAP_GEODATA (../shared/geodata); the ``povmap`` command is
-run as a real process through :class:`PovmapCli` (fixtures ``cli`` and ``offline_cli``).
+run as a real process through :class:`PovmapCli` (fixtures ``cli`` and ``offline_cli``);
+``serve`` serves folders over HTTP on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +112,48 @@ def cli(tmp_path: Path) -> PovmapCli:
 def offline_cli() -> Callable[[Path], PovmapCli]:
     """Factory of offline ``povmap`` commands, for fixtures wider than one test."""
     return PovmapCli.offline
+
+
+# --- local HTTP servers (127.0.0.1 only; tests never reach the network) ---------------
+
+
+@dataclass
+class Server:
+    """A folder served on 127.0.0.1: its root, its URL and every request it answered."""
+
+    root: Path
+    url: str
+    requests: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Path], Server]]:
+    """Start ThreadingHTTPServers on 127.0.0.1 serving folders; shut them all down after."""
+    running: list[tuple[ThreadingHTTPServer, threading.Thread]] = []
+
+    def start(root: Path) -> Server:
+        server_info = Server(root=root, url="")
+
+        class Handler(SimpleHTTPRequestHandler):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, directory=str(root), **kwargs)
+
+            def send_head(self) -> Any:
+                server_info.requests.append(f"{self.command} {self.path}")
+                return super().send_head()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+        thread.start()
+        running.append((httpd, thread))
+        server_info.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        return server_info
+
+    yield start
+    for httpd, thread in running:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)

@@ -1,9 +1,6 @@
 """The `povmap` CLI, run as a real process (its JSON is a public interface)."""
 
-import functools
-import threading
 import tomllib
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyogrio
@@ -49,7 +46,7 @@ def test_unknown_command_exit_code(cli):
 
 
 @pytest.fixture
-def upstream_mirror(tmp_path, shared_geodata):
+def upstream_mirror(tmp_path, shared_geodata, serve):
     """A local copy of the upstream layout (one GeoJSON per ward), served on 127.0.0.1."""
     root = tmp_path / "mirror"
     manifest = tomllib.loads((Path(__file__).parents[1] / "geodata/data/sources_75.toml")
@@ -63,13 +60,7 @@ def upstream_mirror(tmp_path, shared_geodata):
         target.parent.mkdir(parents=True, exist_ok=True)
         code = target.name.split("_", 1)[0]
         by_code[code][["ward_code", "name", "geometry"]].to_file(target, driver="GeoJSON")
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    return serve(root).url
 
 
 @pytest.mark.realdata

@@ -6,12 +6,9 @@ import hashlib
 import itertools
 import json
 import socket
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -26,6 +23,9 @@ from geodata.fetch import (
     network_available,
 )
 from povcore.errors import PovmapError
+
+if TYPE_CHECKING:
+    from conftest import Server
 
 COMMIT = "cd58063299585146ded3981f2272946ef19ced54"
 RAW = f"https://raw.githubusercontent.com/thanglequoc/vietnamese-provinces-database/{COMMIT}/"
@@ -59,52 +59,12 @@ WARD_NAMES = [
 # --- local servers ------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    root: Path
-    url: str
-    requests: list[str] = field(default_factory=list)
-
-
 @pytest.fixture(autouse=True)
 def _offline_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No proxy may reroute 127.0.0.1 requests, and no mirror leaks in from the shell."""
     for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
                  "all_proxy", MIRROR_ENV):
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def serve() -> Iterator[Callable[[Path], Server]]:
-    """Start ThreadingHTTPServers on 127.0.0.1 serving folders; shut them all down after."""
-    running: list[tuple[ThreadingHTTPServer, threading.Thread]] = []
-
-    def start(root: Path) -> Server:
-        server_info = Server(root=root, url="")
-
-        class Handler(SimpleHTTPRequestHandler):
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                super().__init__(*args, directory=str(root), **kwargs)
-
-            def send_head(self) -> Any:
-                server_info.requests.append(f"{self.command} {self.path}")
-                return super().send_head()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-        thread.start()
-        running.append((httpd, thread))
-        server_info.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-        return server_info
-
-    yield start
-    for httpd, thread in running:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
 
 
 def _geojson(code: str, size: int = 1) -> bytes:
