@@ -56,11 +56,11 @@ def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
     Examples
     --------
     >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> with atomic_writer(folder / "a.txt") as handle:
-    ...     _ = handle.write(b"new")
-    >>> (folder / "a.txt").read_bytes(), sorted(p.name for p in folder.iterdir())
-    (b'new', ['a.txt'])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     with atomic_writer(Path(tmp) / "a.txt") as handle:
+    ...         _ = handle.write(b"new")
+    ...     print((Path(tmp) / "a.txt").read_bytes(), sorted(p.name for p in Path(tmp).iterdir()))
+    b'new' ['a.txt']
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,9 +83,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically (see :func:`atomic_writer`).
 
     >>> import tempfile
-    >>> target = Path(tempfile.mkdtemp()) / "sub" / "b.bin"
-    >>> atomic_write_bytes(target, b"01")
-    >>> target.read_bytes()
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     atomic_write_bytes(Path(tmp) / "sub" / "b.bin", b"01")
+    ...     (Path(tmp) / "sub" / "b.bin").read_bytes()
     b'01'
     """
     with atomic_writer(path) as handle:
