@@ -54,10 +54,10 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
+from povcore.coverage import METRIC_CRS, enclosed_gaps, intersecting_pairs
 from povcore.errors import Issue, PovmapError
 from povcore.fileio import atomic_write_bytes
 
-METRIC_CRS = 32648
 WEB_CRS = 4326
 DEFAULT_TOLERANCE_M = 30.0
 DECIMAL_CANDIDATES = (5, 6, 7)
@@ -496,23 +496,13 @@ def _hausdorff(full: shapely.Geometry, simplified: shapely.Geometry) -> float:
 
 
 def _overlaps(geoms: Geoms) -> tuple[int, float]:
-    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
-    pairs = left < right
-    areas = shapely.area(shapely.intersection(geoms[left[pairs]], geoms[right[pairs]]))
+    areas = intersecting_pairs(geoms)[2]
     return int((areas > GAP_AREA_M2).sum()), float(areas.sum())
-
-
-def _enclosed_gaps(geoms: Geoms) -> Geoms:
-    """Connected regions enclosed by the layer's outline but covered by none of its units."""
-    union = shapely.union_all(geoms)
-    holes = [shapely.polygons(ring) for poly in shapely.get_parts(union) for ring in poly.interiors]
-    gaps = shapely.difference(shapely.union_all(holes), union)
-    return np.asarray(shapely.get_parts(gaps), dtype=object)
 
 
 def _new_gaps(full: Geoms, simplified: Geoms) -> tuple[int, float]:
     """Gaps of the simplified layer that touch no gap of the full layer: count > 1 m², area."""
-    gaps, old = _enclosed_gaps(simplified), _enclosed_gaps(full)
+    gaps, old = enclosed_gaps(simplified), enclosed_gaps(full)
     touching = np.unique(shapely.STRtree(old).query(gaps, predicate="intersects")[0])
     areas = np.delete(shapely.area(gaps), touching)
     return int((areas > GAP_AREA_M2).sum()), float(areas.sum())
