@@ -371,6 +371,21 @@ def test_corrupt_local_file_is_replaced_atomically(tmp_path: Path, mirror: Serve
     result = fetch_sources(sources, tmp_path / "dest")
     assert result.downloaded == (target,)
     assert target.read_bytes() == good
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_failed_replacement_keeps_the_local_file(tmp_path: Path, mirror: Server) -> None:
+    rel = f"{WARDS}/{WARD_NAMES[2]}.geojson"
+    wrong = "f" * 64  # neither the local file nor the mirror's matches it
+    sources = load_manifest(_write_manifest(tmp_path, [(rel, wrong)]), base_url=mirror.url)
+    target = tmp_path / "dest" / "test-2025" / rel
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"placed by hand")
+    with pytest.raises(PovmapError, match=f"expected {wrong}"):
+        fetch_sources(sources, tmp_path / "dest")
+    assert mirror.requests == [f"GET /{rel}"]
+    assert target.read_bytes() == b"placed by hand"
+    assert list(target.parent.iterdir()) == [target]
 
 
 def test_gadm_needs_licence_acceptance(tmp_path: Path, mirror: Server) -> None:
