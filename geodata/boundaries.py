@@ -18,7 +18,6 @@ The normalised result is cached as GeoParquet under ``<data>/cache/boundaries``.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -29,6 +28,7 @@ import pyogrio
 
 from povcore.config import Settings, settings
 from povcore.errors import Issue, PovmapError, Report
+from povcore.fileio import atomic_writer
 from povcore.units import Level, get_version, registry
 
 CACHE_FORMAT = 1
@@ -188,10 +188,8 @@ def _cached(candidate: _Candidate, version: str, level: Level, cfg: Settings,
         _with_registry(raw, "2021", "commune", cfg.province, report), version, level,
         cfg.province)
     frame = _with_registry(frame, version, level, cfg.province, report)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    frame.to_parquet(tmp)
-    os.replace(tmp, target)
+    with atomic_writer(target) as handle:
+        frame.to_parquet(handle)
     return frame
 
 

@@ -5,12 +5,21 @@ Provincial GIS staff can open it in QGIS: it is a valid GeoPackage (application 
 ``gpkg_contents`` as *attributes* tables. The schema is versioned: ``MIGRATIONS`` is
 an append-only list, applied in order inside one transaction each, and recorded in
 ``povmap_schema``. Every write goes through :meth:`Store.transaction`.
+
+Test hook
+    When the environment variable ``POVMAP_TEST_PAUSE_IN_WRITE`` names a file, a
+    transaction that changed rows, just before its ``COMMIT``, writes the number of
+    rows it changed into that file and waits (up to 120 s) until the file is deleted.
+    A test can then kill the process *provably* inside the write transaction. Unset,
+    it costs one environment lookup per transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,9 +29,12 @@ from typing import Any
 import pandas as pd
 
 from povcore.errors import PovmapError
+from povcore.fileio import atomic_write_bytes
 
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10400  # GeoPackage 1.4
+PAUSE_ENV = "POVMAP_TEST_PAUSE_IN_WRITE"
+_PAUSE_MAX_S = 120.0
 
 _GPKG_CORE = """
 CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (
@@ -93,6 +105,18 @@ def _run_script(con: sqlite3.Connection, script: str) -> None:
         con.execute(statement)
 
 
+def _pause_before_commit(con: sqlite3.Connection) -> None:
+    """The test hook of the module docstring (``POVMAP_TEST_PAUSE_IN_WRITE``)."""
+    marker = os.environ.get(PAUSE_ENV)
+    if not marker or con.total_changes == 0:
+        return
+    path = Path(marker)
+    atomic_write_bytes(path, f"{con.total_changes}\n".encode())
+    deadline = time.monotonic() + _PAUSE_MAX_S
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 @dataclass(frozen=True)
 class StoreInfo:
     """What ``povmap db info`` shows."""
@@ -124,6 +148,7 @@ class Store:
         try:
             con.execute("BEGIN IMMEDIATE")
             yield con
+            _pause_before_commit(con)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
