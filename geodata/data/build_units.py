@@ -122,12 +122,12 @@ def _commune_rows(communes: list[dict[str, str]], legacy: dict[str, tuple[str, .
             valid_from=V2021[1], valid_to=V2021[2], successor_code=r["pre2025_code"],
             lat=str(lat), lon=str(lon), source=SRC_2021,
         ))
-    for code, r in sorted(legacy.items()):
+    for code, u in sorted(legacy.items()):
         out.append(dict(
-            version="2024", level="commune", code=code, name=r[1], type=r[2],
-            parent_code=r[3], former_province=r[7], valid_from=V2024[1],
-            valid_to=V2024[2], successor_code="", lat=str(r[5]), lon=str(r[6]),
-            source=SRC_1194 if r[7] == "75" else SRC_2024_BP,
+            version="2024", level="commune", code=code, name=u[1], type=u[2],
+            parent_code=u[3], former_province=u[7], valid_from=V2024[1],
+            valid_to=V2024[2], successor_code="", lat=str(u[5]), lon=str(u[6]),
+            source=SRC_1194 if u[7] == "75" else SRC_2024_BP,
         ))
     return out
 
