@@ -211,8 +211,9 @@ def _dissolve_to_2024(old_2021: gpd.GeoDataFrame, province: str) -> gpd.GeoDataF
 def _membership_2021_2025(province: str) -> pd.DataFrame:
     m = mergers_2021_2024(province).merge(membership(province), left_on="new_code",
                                           right_on="old_code", suffixes=("", "_b"))
-    return pd.DataFrame({"old_code": m["old_code"], "new_code": m["new_code_b"],
-                         "relation": m["relation"]})
+    out = pd.DataFrame({"old_code": m["old_code"], "new_code": m["new_code_b"],
+                        "relation": m["relation"]})
+    return out.drop_duplicates(["old_code", "new_code"]).reset_index(drop=True)
 
 
 def build_crosswalk(from_version: str, to_version: str, old: gpd.GeoDataFrame | None = None,
