@@ -46,8 +46,8 @@ def test_chon_thanh_types_change_on_1_october_2022() -> None:
         assert reg.unit("2024", code)["type"] == "Phường"
     assert reg.is_urban("25441", dt.date(2023, 12, 31))  # a 2023 review: urban threshold
     assert not reg.is_urban("25441", dt.date(2021, 12, 31))
-    for code in ("25438", "25450"):  # Minh Lập, Nha Bích stayed xã
-        assert reg.type_on(code, dt.date(2023, 12, 31)) == "Xã"
+    for code in ("25435", "25439", "25450", "25453"):  # Minh Lập, Quang Minh, Nha Bích,
+        assert reg.type_on(code, dt.date(2023, 12, 31)) == "Xã"  # Minh Thắng stayed xã
     district = reg.unit("2021", "697", on=dt.date(2022, 10, 1))
     assert (district["name"], district["type"]) == ("Thị xã Chơn Thành", "Thị xã")
     assert reg.unit("2024", "697")["type"] == "Thị xã"
