@@ -64,7 +64,8 @@ def test_attribution_beside_the_data() -> None:
 
 def test_embedded_layer_is_a_clean_coverage_of_95_units() -> None:
     frame = embedded_2025()
-    assert len(frame) == 95 and frame["code"].is_unique
+    assert len(frame) == 95
+    assert frame["code"].is_unique
     assert frame.crs.to_epsg() == 4326
     assert shapely.coverage_is_valid(frame.geometry.values)
     # ../shared/geodata README §5: 12,740.9 km² in EPSG:32648 at full resolution.

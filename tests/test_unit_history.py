@@ -40,7 +40,8 @@ def test_chon_thanh_types_change_on_1_october_2022() -> None:
     for code, name in NEW_PHUONG.items():
         before = reg.unit("2021", code, on=dt.date(2022, 9, 30))
         after = reg.unit("2021", code, on=dt.date(2022, 10, 1))
-        assert after["type"] == "Phường" and after["name"] == name
+        assert after["type"] == "Phường"
+        assert after["name"] == name
         assert before["type"] in {"Xã", "Thị trấn"}
         assert "570/NQ-UBTVQH15" in after["source"]
         assert reg.unit("2024", code)["type"] == "Phường"
