@@ -134,6 +134,7 @@ def _reassign_detached(faces: Geoms, owner: NDArray[np.intp], pieces: pd.DataFra
                        ) -> NDArray[np.intp]:
     """Give parts of a cell that do not hold its seed to the neighbour sharing most edge."""
     owner = owner.copy()
+    unit_of_piece = pieces["unit"].to_numpy()
     for row, point in pieces["point"].items():
         mine = owner == row
         if not mine.any():
@@ -142,8 +143,8 @@ def _reassign_detached(faces: Geoms, owner: NDArray[np.intp], pieces: pd.DataFra
             if part.covers(point):
                 continue
             members = np.flatnonzero(mine & shapely.within(faces, part.buffer(1e-6)))
-            others = np.flatnonzero((owner != row) & pieces["unit"].to_numpy()[owner].__eq__(
-                pieces.at[row, "unit"]))
+            same_unit = unit_of_piece[owner] == unit_of_piece[row]
+            others = np.flatnonzero((owner != row) & same_unit)
             if not len(others):
                 continue
             shared = shapely.length(shapely.intersection(part.boundary,
