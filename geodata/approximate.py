@@ -135,7 +135,7 @@ def _reassign_detached(faces: Geoms, owner: NDArray[np.intp], pieces: pd.DataFra
     """Give parts of a cell that do not hold its seed to the neighbour sharing most edge."""
     owner = owner.copy()
     unit_of_piece = pieces["unit"].to_numpy()
-    for row, point in pieces["point"].items():
+    for row, point in zip(range(len(pieces)), pieces["point"], strict=True):
         mine = owner == row
         if not mine.any():
             continue
