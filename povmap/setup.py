@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from geodata.boundaries import APPROXIMATE_LABEL_VI, boundaries_status
+from geodata.boundaries import APPROXIMATE_LABEL_VI, boundaries_status, precompute
 from povcore.config import Settings, settings
 from povstore.imports import list_imports
 from povstore.store import Store
@@ -27,6 +27,7 @@ def prepare() -> Iterator[str]:
         doc = load_demo(cfg)
         yield f"{DEMO_LABEL}: đã nhập {len(doc['files'])} bảng rà soát / demo workbooks imported"
     yield from _boundaries(cfg)
+    yield from precompute(cfg)  # boundary and web-layer caches: a fast first map
 
 
 def _boundaries(cfg: Settings) -> Iterator[str]:
