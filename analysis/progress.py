@@ -360,7 +360,7 @@ def _unit_rows(target: Target, matrix: pd.DataFrame, codes: Sequence[str],
     out: list[dict[str, object]] = []
     for code in codes:
         series = matrix.loc[code].to_dict() if code in matrix.index else {}
-        p = assess(target, {int(k): float(v) for k, v in series.items()}, base_year)
+        p = assess(target, {int(str(k)): float(v) for k, v in series.items()}, base_year)
         out.append({"unit_code": code, "target": target.key, **p.__dict__})
     return out
 

@@ -114,11 +114,12 @@ def _problems(t: Target) -> list[str]:
 def validate(target: Target) -> Target:
     """``target`` unchanged, or a :class:`PovmapError` naming every bad field.
 
-    >>> validate(Target("x", "2021-2025", reduction_pct=120)).key
-    Traceback (most recent call last):
-    ...
-    povcore.errors.PovmapError: Chỉ tiêu 'x' không hợp lệ / Target 'x' is invalid: reduction_pct 120 (must be > 0 and ≤ 100)
-    """  # noqa: E501
+    >>> try:
+    ...     validate(Target("x", "2021-2025", reduction_pct=120))
+    ... except PovmapError as err:
+    ...     print(err.summary)
+    Chỉ tiêu 'x' không hợp lệ / Target 'x' is invalid: reduction_pct 120 (must be > 0 and ≤ 100)
+    """
     problems = _problems(target)
     if problems:
         raise PovmapError(
@@ -201,7 +202,7 @@ def compound_rate(target: Target, span: int) -> float:
     >>> round(compound_rate(Target("k", "2021-2025", reduction_pct=80.0), 5), 4)
     0.2752
     """
-    return 1.0 - (1.0 - target.reduction_pct / 100.0) ** (1.0 / span)
+    return float(1.0 - (1.0 - target.reduction_pct / 100.0) ** (1.0 / span))
 
 
 def due_value(target: Target, baseline: float, base_year: int, year: int) -> float:
@@ -214,7 +215,7 @@ def due_value(target: Target, baseline: float, base_year: int, year: int) -> flo
     >>> round(due_value(t, 40, 2025, 2026), 2)
     33.2
     >>> round(due_value(replace(t, path="compound"), 40, 2025, 2026), 2)
-    27.35
+    27.37
     """
     span = target.last_year - base_year
     elapsed = min(max(year - base_year, 0), max(span, 0))
@@ -224,7 +225,7 @@ def due_value(target: Target, baseline: float, base_year: int, year: int) -> flo
     if span <= 0:
         return baseline * (1.0 - share)
     if target.path == "compound":
-        return baseline * (1.0 - share) ** (elapsed / span)
+        return float(baseline * (1.0 - share) ** (elapsed / span))
     return baseline * (1.0 - share * elapsed / span)
 
 
