@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -22,6 +27,9 @@ from analysis.progress import (
 from analysis.targets import Target, default_targets, due_value
 from geodata.crosswalk import build_crosswalk
 from povcore.units import registry
+from povstore.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
 
 P1 = Target("p1", "2021-2025", reduction_pct=80.0, baseline_year=2020,
             territory="former_province:75", label_vi="p1")
@@ -106,7 +114,8 @@ def test_baseline_falls_back_to_first_phase_year_with_a_note() -> None:
     obs = _obs([("26098", "2021", 2021, 5.0), ("26098", "2021", 2022, 4.0)])
     year, vi, en = baseline_choice(obs, P1)
     assert year == 2021
-    assert "cuối năm 2020" in vi and "4 năm thay vì 5 năm" in vi
+    assert "cuối năm 2020" in vi
+    assert "4 năm thay vì 5 năm" in vi
     assert "end-2020" in en
 
 
@@ -238,3 +247,56 @@ def test_preloaded_targets_cite_the_plan() -> None:
     assert "60/KH-UBND" in dn.source
     assert not targets["bp-2021-2025"].enabled
     assert "24/2021/QH15" in targets["nq24-2021-2025"].source
+
+
+# ---------------------------------------------------------------- CLI on the demo data
+
+def _povmap(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "POVMAP_DATA_DIR": str(data_dir),
+           "POVMAP_GEODATA": str(data_dir / "no-geodata-here")}
+    return subprocess.run([sys.executable, "-c", "from povmap.cli import main; main()", *args],
+                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          check=False)
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder holding the demo data (``povmap demo``)."""
+    data = tmp_path_factory.mktemp("progress") / "data"
+    done = _povmap(data, "demo")
+    assert done.returncode == 0, done.stderr
+    return data
+
+
+def test_cli_progress_lists_every_unit_of_the_territory_and_the_total(demo_dir: Path) -> None:
+    done = _povmap(demo_dir, "progress", "--phase", "2021-2025", "--json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    codes = [u["unit_code"] for u in doc["units"]]
+    assert sorted(codes) == sorted(DN_2021)
+    assert all(u["status"] in {"met", "on_track", "behind", "missed", "insufficient_data"}
+               for u in doc["units"])
+    assert {"unit_code", "baseline", "latest", "reduction_pct", "status"} <= set(doc["units"][0])
+    # the demo has no end-2020 review: the baseline is end-2021, and it says so
+    assert doc["baseline_year"] == 2021
+    assert "cuối năm 2020" in doc["baseline_note"]["vi"]
+    total = doc["territory"]
+    obs = Store(demo_dir / "povmap.gpkg").read_sql(
+        "SELECT unit_code, value FROM observations WHERE year=2021 AND indicator='poor_a' "
+        "AND boundary_version='2021'").set_index("unit_code")["value"]
+    assert total["baseline"] == pytest.approx(float(obs.reindex(DN_2021).sum()))
+    assert total["missing_units"] == []
+    assert total["latest_year"] == 2025
+    assert doc["demo"] is True
+
+
+def test_cli_progress_one_unit_current_geography_and_phase_two(demo_dir: Path) -> None:
+    done = _povmap(demo_dir, "progress", "--phase", "2026-2030", "--geography", "current",
+                   "--unit", "26098", "--json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert [u["unit_code"] for u in doc["units"]] == ["26098"]
+    assert doc["territory"]["n_units"] == 95
+    bad = _povmap(demo_dir, "progress", "--phase", "2021-2025", "--unit", "25195")
+    assert bad.returncode == 2
+    assert "không thuộc địa bàn" in bad.stderr

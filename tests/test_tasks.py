@@ -110,7 +110,7 @@ def test_update_survives_a_restart_and_shows_in_the_history(data_dir: Path) -> N
 
 
 def test_unknown_task_or_status_is_refused_and_nothing_written(data_dir: Path) -> None:
-    with pytest.raises(PovmapError, match="unknown task 'IX.9'"):
+    with pytest.raises(PovmapError, match=r"unknown task 'IX\.9'"):
         update_task("IX.9", "done", "x")
     with pytest.raises(PovmapError, match="invalid status"):
         update_task("I.1", "finished", "x")
