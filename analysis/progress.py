@@ -65,7 +65,7 @@ STATUSES: Mapping[str, tuple[str, str]] = MappingProxyType({
 })
 STATUS_COLOURS: Mapping[str, str] = MappingProxyType({
     "met": "#1a9850", "on_track": "#91cf60", "behind": "#fc8d59", "missed": "#d73027",
-    "insufficient_data": "#bdbdbd",
+    "insufficient_data": "#9e9ac8",
 })
 GEOGRAPHIES = ("as-collected", "current")
 _EPS = 1e-9
