@@ -11,6 +11,7 @@ from analysis.targets import PATHS, PHASES, path_words, with_changes
 from dashboard import data, header
 from dashboard import progress_data as pdata
 from dashboard.exports import table_csv, table_xlsx
+from dashboard.plan_progress import path_chart
 from povcore.errors import PovmapError
 from povcore.i18n import format_number, t
 from povmaps.choropleth import base_map
@@ -75,12 +76,8 @@ with map_col:
 with side_col:
     st.html(view.legend_html)
     main = pp.territories[0]
-    chart = path_frame(main).rename(columns={
-        "actual": t("pg_actual", lang), "target": t("pg_path", lang),
-        "band_fast": t("pg_band_fast", lang), "band_slow": t("pg_band_slow", lang)})
-    chart.index = chart.index.astype(str)
     st.markdown(f"**{t('pg_chart', lang)}**")
-    st.line_chart(chart, height=300)
+    st.altair_chart(path_chart(path_frame(main), lang), width="stretch")
     st.caption(t("pg_band_note", lang).format(lo=f"{main.target.annual_min_pct:g}",
                                               hi=f"{main.target.annual_max_pct:g}"))
 

@@ -31,18 +31,21 @@ def _date(d: object) -> str:
 
 
 view = pd.DataFrame({
-    "ID": shown["id"], t("pg_group", lang): shown["group"],
-    t("pg_task", lang): shown["task"], t("pg_lead", lang): shown["lead_now"],
-    t("pg_partners", lang): shown["partners"], t("pg_product", lang): shown["product"],
-    t("pg_timeline", lang): shown["timeline"].replace("", t("pg_no_timeline", lang)),
-    t("pg_status", lang): [status_label(s, lang) for s in shown["status"]],
-    t("pg_last_update", lang): [_date(d) for d in shown["last_update"]],
-    t("pg_next_due", lang): [_date(d) for d in shown["next_due"]],
-    t("pg_overdue", lang): [f"⚠ {t('pg_overdue', lang)} ({_date(d)})" if o else ""
+    "ID": shown["id"],
+    t("pg_overdue", lang): [f"⚠ {_date(d)}" if o else ""
                             for o, d in zip(shown["overdue"], shown["overdue_since"],
                                             strict=True)],
+    t("pg_status", lang): [status_label(s, lang) for s in shown["status"]],
+    t("pg_timeline", lang): shown["timeline"].replace("", t("pg_no_timeline", lang)),
+    t("pg_next_due", lang): [_date(d) for d in shown["next_due"]],
+    t("pg_task", lang): shown["task"], t("pg_lead", lang): shown["lead_now"],
+    t("pg_partners", lang): shown["partners"], t("pg_product", lang): shown["product"],
+    t("pg_last_update", lang): [_date(d) for d in shown["last_update"]],
+    t("pg_group", lang): shown["group_title"],
 })
-st.dataframe(view, hide_index=True, width="stretch", key="tk_table")
+st.dataframe(view, hide_index=True, width="stretch", key="tk_table", column_config={
+    t("pg_task", lang): st.column_config.TextColumn(width="large"),
+    t("pg_lead", lang): st.column_config.TextColumn(width="large")})
 st.download_button(t("download_xlsx", lang), table_xlsx(view, {"Ngày": today.isoformat()}),
                    "nhiem_vu_ke_hoach_60.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
