@@ -53,9 +53,9 @@ st.download_button(t("download_xlsx", lang), table_xlsx(view, {"Ngày": today.is
 st.subheader(t("pg_update", lang))
 ids = [str(i) for i in table["id"]]
 titles = dict(zip(ids, table["task"].astype(str), strict=True))
+task_id = str(st.selectbox("ID", ids, key="tk_id",
+                            format_func=lambda i: f"{i} — {titles[i][:90]}"))
 with st.form("tk_update"):
-    task_id = st.selectbox("ID", ids, key="tk_id",
-                           format_func=lambda i: f"{i} — {titles[i][:90]}")
     status = st.radio(t("pg_status", lang), list(TASK_STATUSES), horizontal=True,
                       format_func=lambda s: status_label(s, lang), key="tk_status")
     on_date = st.date_input(t("pg_date", lang), today, key="tk_date")
@@ -63,13 +63,13 @@ with st.form("tk_update"):
     author = st.text_input(t("pg_author", lang), key="tk_author")
     if st.form_submit_button(t("pg_save", lang)):
         try:
-            add_task_update(pdata.store(), str(task_id), str(status), note, on_date, author or None)
+            add_task_update(pdata.store(), task_id, str(status), note, on_date, author or None)
         except PovmapError as err:
             st.error(err.describe())
         else:
             st.success(t("pg_saved", lang))
             st.rerun()
-history = updates[updates["task_id"] == st.session_state.get("tk_id", ids[0])]
+history = updates[updates["task_id"] == task_id]
 st.markdown(f"**{t('pg_history', lang)}**")
 st.dataframe(pd.DataFrame({
     t("pg_date", lang): history["on_date"],
