@@ -37,6 +37,10 @@ for col, key in zip(cols, ("poor_a", "poor_b", "near_poor", "poor_rate"), strict
     if pd.notna(row["change_vs_baseline"]):
         col.caption(f"{format_change(row['change_vs_baseline'], unit, lang)} "
                     f"{t('vs_baseline', lang)} ({summary.baseline_year})")
+for y, missing in ((year, summary.missing), (summary.baseline_year, summary.baseline_missing)):
+    if missing:
+        shown = ", ".join(missing[:12]) + (" …" if len(missing) > 12 else "")
+        st.warning(t("pg_missing_units", lang).format(y=y, n=len(missing), codes=shown))
 plan_progress.render(token, year, lang)
 geography = "current"
 mv = map_values(obs, "poor_rate", year, geography, "commune", crosswalks)
