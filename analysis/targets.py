@@ -250,14 +250,14 @@ def band(target: Target, baseline: float, base_year: int, year: int) -> tuple[fl
     return max(baseline * (1 - lo * k), 0.0), max(baseline * (1 - hi * k), 0.0)
 
 
-def path_words(target: Target, lang: str = "vi") -> str:
+def path_words(target: Target, lang: str = "vi", base_year: int | None = None) -> str:
     """The path reading in words, e.g. "đọc theo đường thẳng: … (16 % số gốc mỗi năm)".
 
     >>> path_words(Target("k", "2021-2025", reduction_pct=80.0), "en")
     'linear reading: the same share of the baseline every year (16 % of the baseline a year over 5 years)'
     """  # noqa: E501
     vi, en = PATHS[target.path]
-    span = target.last_year - target.first_year + 1
+    span = target.last_year - (base_year if base_year is not None else target.first_year - 1)
     if target.kind == "rate_points":
         pts = f"{target.points_per_year:g}"
         return (f"giảm {pts} điểm % mỗi năm" if lang == "vi"
