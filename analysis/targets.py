@@ -253,8 +253,12 @@ def band(target: Target, baseline: float, base_year: int, year: int) -> tuple[fl
 def path_words(target: Target, lang: str = "vi", base_year: int | None = None) -> str:
     """The path reading in words, e.g. "đọc theo đường thẳng: … (16 % số gốc mỗi năm)".
 
+    ``base_year``: the baseline actually used (a later one shortens the path).
+
     >>> path_words(Target("k", "2021-2025", reduction_pct=80.0), "en")
     'linear reading: the same share of the baseline every year (16 % of the baseline a year over 5 years)'
+    >>> path_words(Target("k", "2021-2025", reduction_pct=80.0), "en", 2021)[-42:]
+    '(20 % of the baseline a year over 4 years)'
     """  # noqa: E501
     vi, en = PATHS[target.path]
     span = target.last_year - (base_year if base_year is not None else target.first_year - 1)

@@ -124,7 +124,7 @@ def _territory_json(tp: TerritoryProgress) -> dict[str, Any]:
             "due_now": _num(p.due_now), "target_end": _num(p.target_end),
             "required_per_year": _num(p.required_per_year), "projection": _num(p.projection),
             "status": p.status, "status_label": status_label(p.status),
-            "path": t.path, "path_words": path_words(t, "vi"),
+            "path": t.path, "path_words": path_words(t, "vi", p.baseline_year),
             "missing_units": list(tp.missing), "headline": headline(tp, "vi"),
             "years": [{"year": r.year, "boundary_version": r.version, "value": _num(r.value),
                        "missing_units": list(r.missing)} for r in tp.years]}

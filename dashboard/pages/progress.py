@@ -53,7 +53,8 @@ def _num(x: float | None, decimals: int = 0) -> str:
 for tp in pp.territories:
     p, target = tp.progress, tp.target
     st.subheader(headline(tp, lang))
-    st.caption(f"{target.label(lang)} · {path_words(target, lang)} · {target.source}")
+    st.caption(f"{target.label(lang)} · {path_words(target, lang, p.baseline_year)} · "
+               f"{target.source}")
     cols = st.columns(6)
     cols[0].metric(f"{t('pg_baseline', lang)} ({p.baseline_year})", _num(p.baseline))
     cols[1].metric(f"{t('pg_latest', lang)} ({p.latest_year or '—'})", _num(p.latest))
