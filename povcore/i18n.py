@@ -174,6 +174,8 @@ TEXT: dict[str, dict[str, str]] = {
     "pg_agency": {"vi": "Cơ quan (như trong kế hoạch)", "en": "Agency (as in the plan)"},
     "pg_agency_now": {"vi": "Tên hiện nay", "en": "Today's name"},
     "pg_no_timeline": {"vi": "không ghi thời gian", "en": "no timeline given"},
+    "pg_task_history": {"vi": "Lịch sử cập nhật", "en": "Update history"},
+    "pg_updater": {"vi": "Người cập nhật", "en": "Updated by"},
     "pg_missing_units": {
         "vi": "Số liệu hộ nghèo A năm {y} thiếu {n} đơn vị nên không tính số toàn tỉnh: {codes}",
         "en": "Poor-A data for {y} lack {n} units, so there is no province figure: {codes}"},

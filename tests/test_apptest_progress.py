@@ -137,7 +137,7 @@ def test_task_update_from_the_page_survives_a_restart() -> None:
     again = _page("pages/tasks.py")  # a new session reads the store
     again.selectbox(key="tk_id").select("III.7").run()
     history = again.dataframe[1].value
-    assert history[["Tình trạng", "Ghi chú", "Người sửa"]].values.tolist() == [
+    assert history[["Tình trạng", "Ghi chú", "Người cập nhật"]].values.tolist() == [
         ["đang thực hiện", "Đã gửi dự thảo", "anh_minh"]]
     table = again.dataframe[0].value.set_index("ID")
     assert table.loc["III.7", "Tình trạng"] == "đang thực hiện"

@@ -43,7 +43,8 @@ view = pd.DataFrame({
     t("pg_last_update", lang): [_date(d) for d in shown["last_update"]],
     t("pg_group", lang): shown["group_title"],
 })
-st.dataframe(view, hide_index=True, width="stretch", key="tk_table", column_config={
+st.dataframe(view, hide_index=True, width="stretch", height=420, key="tk_table",
+             column_config={
     t("pg_task", lang): st.column_config.TextColumn(width="large"),
     t("pg_lead", lang): st.column_config.TextColumn(width="large")})
 st.download_button(t("download_xlsx", lang), table_xlsx(view, {"Ngày": today.isoformat()}),
@@ -60,7 +61,7 @@ with st.form("tk_update"):
                       format_func=lambda s: status_label(s, lang), key="tk_status")
     on_date = st.date_input(t("pg_date", lang), today, key="tk_date")
     note = st.text_input(t("pg_note", lang), key="tk_note")
-    author = st.text_input(t("pg_author", lang), key="tk_author")
+    author = st.text_input(t("pg_updater", lang), key="tk_author")
     if st.form_submit_button(t("pg_save", lang)):
         try:
             add_task_update(pdata.store(), task_id, str(status), note, on_date, author or None)
@@ -70,11 +71,11 @@ with st.form("tk_update"):
             st.success(t("pg_saved", lang))
             st.rerun()
 history = updates[updates["task_id"] == task_id]
-st.markdown(f"**{t('pg_history', lang)}**")
+st.markdown(f"**{t('pg_task_history', lang)}**")
 st.dataframe(pd.DataFrame({
     t("pg_date", lang): history["on_date"],
     t("pg_status", lang): [status_label(s, lang) for s in history["status"]],
-    t("pg_note", lang): history["note"], t("pg_author", lang): history["author"],
+    t("pg_note", lang): history["note"], t("pg_updater", lang): history["author"],
 }), hide_index=True, key="tk_history")
 
 with st.expander(t("pg_agencies", lang)):
