@@ -37,7 +37,7 @@ def _tooltips(units: pd.DataFrame, lang: str) -> dict[str, dict[str, str]]:
             t("pg_status", lang): status_label(str(rec["status"]), lang),
             t("pg_baseline", lang): format_number(rec["baseline"], lang, 0),
             t("pg_latest", lang): (f"{format_number(rec['latest'], lang, 0)}"
-                                   + (f" ({rec['latest_year']})"
+                                   + (f" ({int(rec['latest_year'])})"
                                       if pd.notna(rec["latest_year"]) else "")),
             t("pg_reduction", lang): ("—" if pd.isna(red)
                                       else f"{format_number(red, lang, 1)} %"),
