@@ -75,3 +75,33 @@ def path_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
                                   scale=alt.Scale(domain=list(names.values()),
                                                   range=[[6, 4], [1, 0]])))
     return alt.LayerChart(layer=[band, line], height=300)
+
+
+def _ints(values: pd.Series) -> list[int | None]:
+    return [None if pd.isna(v) else int(v) for v in values]
+
+
+def unit_display(units: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The units table of the progress page, with translated headers (numbers stay numbers)."""
+    return pd.DataFrame({
+        t("col_code", lang): units["unit_code"], t("col_name", lang): units["name"],
+        t("pg_status", lang): [status_label(s, lang) for s in units["status"]],
+        t("pg_baseline", lang): units["baseline"],
+        t("pg_latest_year", lang): _ints(units["latest_year"]),
+        t("pg_latest", lang): units["latest"],
+        t("pg_reduction", lang): units["reduction_pct"].round(1),
+        t("pg_due_now", lang): units["due_now"].round(1),
+        t("pg_required", lang): units["required_per_year"].round(1),
+        t("pg_projection", lang): units["projection"].round(1),
+        t("pg_target", lang): units["target"],
+    })
+
+
+def completion_display(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One year of the heads' completion table, with translated headers."""
+    return pd.DataFrame({
+        t("col_rank", lang): _ints(rows["rank"]), t("col_code", lang): rows["unit_code"],
+        t("col_name", lang): rows["name"], t("pg_baseline", lang): rows["baseline"],
+        t("pg_due", lang): rows["due"].round(1), t("pg_achieved", lang): rows["achieved"],
+        t("pg_completion_pct", lang): rows["completion_pct"].round(1),
+        t("pg_status", lang): [status_label(s, lang) for s in rows["status"]]})

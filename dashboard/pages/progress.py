@@ -11,7 +11,7 @@ from analysis.targets import PATHS, PHASES, path_words, with_changes
 from dashboard import data, header
 from dashboard import progress_data as pdata
 from dashboard.exports import table_csv, table_xlsx
-from dashboard.plan_progress import path_chart
+from dashboard.plan_progress import completion_display, path_chart, unit_display
 from povcore.errors import PovmapError
 from povcore.i18n import format_number, t
 from povmaps.choropleth import base_map
@@ -83,18 +83,7 @@ with side_col:
                                               hi=f"{main.target.annual_max_pct:g}"))
 
 st.subheader(t("pg_units", lang))
-units = pd.DataFrame({
-    t("col_code", lang): pp.units["unit_code"], t("col_name", lang): pp.units["name"],
-    t("pg_status", lang): [status_label(s, lang) for s in pp.units["status"]],
-    t("pg_baseline", lang): pp.units["baseline"],
-    t("pg_latest_year", lang): [None if pd.isna(y) else int(y) for y in pp.units["latest_year"]],
-    t("pg_latest", lang): pp.units["latest"],
-    t("pg_reduction", lang): pp.units["reduction_pct"].round(1),
-    t("pg_due_now", lang): pp.units["due_now"].round(1),
-    t("pg_required", lang): pp.units["required_per_year"].round(1),
-    t("pg_projection", lang): pp.units["projection"].round(1),
-    t("pg_target", lang): pp.units["target"],
-})
+units = unit_display(pp.units, lang)
 st.dataframe(units, hide_index=True, width="stretch", key="pg_units_table")
 selection = {t("pg_phase", lang): phase, t("pg_geography", lang): t(f"pg_geo_{geography}", lang)}
 c1, c2 = st.columns(2)
@@ -110,14 +99,7 @@ completion = pdata.completion(token, phase, geography)
 if not completion.empty:
     year = st.selectbox(t("col_year", lang), sorted(completion["year"].unique(), reverse=True),
                         key="pg_completion_year")
-    rows = completion[completion["year"] == year]
-    table = pd.DataFrame({
-        t("col_rank", lang): [None if pd.isna(r) else int(r) for r in rows["rank"]],
-        t("col_code", lang): rows["unit_code"],
-        t("col_name", lang): rows["name"], t("pg_baseline", lang): rows["baseline"],
-        t("pg_due", lang): rows["due"].round(1), t("pg_achieved", lang): rows["achieved"],
-        t("pg_completion_pct", lang): rows["completion_pct"].round(1),
-        t("pg_status", lang): [status_label(s, lang) for s in rows["status"]]})
+    table = completion_display(completion[completion["year"] == year], lang)
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(t("download_xlsx", lang),
                        table_xlsx(table, {**selection, t("col_year", lang): str(year)}),
