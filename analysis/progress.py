@@ -53,6 +53,7 @@ from analysis.targets import (
     phase_targets,
 )
 from povcore.errors import PovmapError
+from povcore.i18n import format_number
 from povcore.indicators import get_indicator
 from povcore.units import registry
 
@@ -426,15 +427,17 @@ def phase_progress(obs: pd.DataFrame, targets: Sequence[Target], phase: str,
     seen: set[str] = set()
     matrices: dict[str, pd.DataFrame] = {}
     for target in general:
-        matrix = matrices.setdefault(target.indicator, unit_matrix(
-            obs, version, years, target.indicator, crosswalks, province))
-        codes = [c for c in territory_codes(target.territory, version, province)
-                 if c not in seen]
-        seen.update(codes)
-        plain = [c for c in codes if c not in overrides]
-        rows += _unit_rows(target, matrix, plain, base_year)
-        for code in (c for c in codes if c in overrides):
-            rows += _unit_rows(overrides[code], matrix, [code], base_year)
+        # household targets share the units out; further (rate) targets are territory-wide
+        if target.kind == "reduction":
+            matrix = matrices.setdefault(target.indicator, unit_matrix(
+                obs, version, years, target.indicator, crosswalks, province))
+            codes = [c for c in territory_codes(target.territory, version, province)
+                     if c not in seen]
+            seen.update(codes)
+            plain = [c for c in codes if c not in overrides]
+            rows += _unit_rows(target, matrix, plain, base_year)
+            for code in (c for c in codes if c in overrides):
+                rows += _unit_rows(overrides[code], matrix, [code], base_year)
         territories.append(_territory(obs, target, base_year, years,
                                       version if geography == "current" else None,
                                       crosswalks, province))
@@ -470,6 +473,13 @@ def headline(tp: TerritoryProgress, lang: str = "vi") -> str:
                     + (f" — thiếu {len(tp.missing)} đơn vị: {miss}" if tp.missing else ""))
         return (f"Not enough data for {noun} progress"
                 + (f" — {len(tp.missing)} units missing: {miss}" if tp.missing else ""))
+    if t.kind == "rate_points":
+        pts = format_number(p.baseline - p.latest, lang, 2)
+        if lang == "vi":
+            return (f"{ind.label('vi')} giảm {pts} điểm % so với cuối năm {p.baseline_year} — "
+                    f"mục tiêu {t.points_per_year:g} điểm %/năm")
+        return (f"{ind.label('en')} down {pts} points since end-{p.baseline_year} — target "
+                f"{t.points_per_year:g} points a year")
     pct = "—" if _nan(p.reduction_pct) else f"{p.reduction_pct:.0f}"
     if lang == "vi":
         return (f"Giảm {pct} % {noun} so với cuối năm {p.baseline_year} — mục tiêu "

@@ -300,3 +300,25 @@ def test_cli_progress_one_unit_current_geography_and_phase_two(demo_dir: Path) -
     bad = _povmap(demo_dir, "progress", "--phase", "2021-2025", "--unit", "25195")
     assert bad.returncode == 2
     assert "không thuộc địa bàn" in bad.stderr
+
+
+def test_further_rate_target_is_territory_wide_and_in_points() -> None:
+    nq24 = Target("nq24", "2021-2025", kind="rate_points", indicator="poor_national_rate",
+                  points_per_year=1.0, baseline_year=2020, territory="all")
+    all_2021 = registry().units("2021", "commune")["code"].tolist()
+    rows = [(c, "2021", 2020, 10.0) for c in DN_2021]
+    rows += [(c, "2021", 2022, 6.0) for c in DN_2021]
+    obs = _obs(rows)
+    rates = pd.concat([
+        _obs([(c, "2021", y, v) for c in all_2021 for y, v in ((2020, 6.0), (2022, 3.0))],
+             "poor_national"),
+        _obs([(c, "2021", y, 100.0) for c in all_2021 for y in (2020, 2022)],
+             "total_households")])
+    pp = phase_progress(pd.concat([obs, rates]), [P1, nq24], "2021-2025")
+    assert len(pp.units) == 170  # the rate target adds no unit rows
+    tp = pp.territories[1]
+    # 6 % → 3 %: down 3 points in 2 years, due 6 − 2 × 1 = 4 → on track
+    assert (tp.progress.baseline, tp.progress.latest) == (6.0, 3.0)
+    assert (tp.progress.due_now, tp.progress.status) == (4.0, "on_track")
+    assert headline(tp) == ("Tỷ lệ hộ nghèo (chuẩn quốc gia) giảm 3,00 điểm % so với cuối "
+                            "năm 2020 — mục tiêu 1 điểm %/năm")
