@@ -56,12 +56,13 @@ for tp in pp.territories:
     st.caption(f"{target.label(lang)} · {path_words(target, lang, p.baseline_year)} · "
                f"{target.source}")
     cols = st.columns(6)
-    cols[0].metric(f"{t('pg_baseline', lang)} ({p.baseline_year})", _num(p.baseline))
-    cols[1].metric(f"{t('pg_latest', lang)} ({p.latest_year or '—'})", _num(p.latest))
-    cols[2].metric(t("pg_due_now", lang), _num(p.due_now))
-    cols[3].metric(t("pg_target_end", lang), _num(p.target_end))
-    cols[4].metric(t("pg_required", lang), _num(p.required_per_year, 1))
-    cols[5].metric(t("pg_projection", lang), _num(p.projection))
+    d = 2 if target.kind == "rate_points" else 0  # rates in %, households whole
+    cols[0].metric(f"{t('pg_baseline', lang)} ({p.baseline_year})", _num(p.baseline, d))
+    cols[1].metric(f"{t('pg_latest', lang)} ({p.latest_year or '—'})", _num(p.latest, d))
+    cols[2].metric(t("pg_due_now", lang), _num(p.due_now, d))
+    cols[3].metric(t("pg_target_end", lang), _num(p.target_end, d))
+    cols[4].metric(t("pg_required", lang), _num(p.required_per_year, max(d, 1)))
+    cols[5].metric(t("pg_projection", lang), _num(p.projection, d))
     st.markdown(f"**{t('pg_status', lang)}: {status_label(p.status, lang)}**")
 
 map_col, side_col = st.columns([3, 2], gap="medium")
