@@ -28,6 +28,7 @@ from typing import Any
 
 from povcore.errors import Issue, PovmapError
 from povcore.indicators import get_indicator
+from povcore.units import registry
 
 PATHS: Mapping[str, tuple[str, str]] = {
     "linear": ("đọc theo đường thẳng: mỗi năm giảm cùng một phần của số gốc",
@@ -105,10 +106,24 @@ def _problems(t: Target) -> list[str]:
         get_indicator(t.indicator)
     except PovmapError:
         out.append(f"indicator '{t.indicator}' (see `povmap values --help`)")
+    return out + _place_problems(t)
+
+
+def _place_problems(t: Target) -> list[str]:
+    out: list[str] = []
     if not t.territory.startswith(("all", "former_province:", "units:")):
         out.append(f"territory '{t.territory}' (valid: all, former_province:CODE, "
                    "units:CODE,CODE)")
+    wanted = [c.strip() for c in t.territory.removeprefix("units:").split(",")
+              if c.strip()] if t.territory.startswith("units:") else []
+    unknown = sorted(set(wanted + ([t.unit_code] if t.unit_code else [])) - _known_codes())
+    if unknown:
+        out.append(f"unit code(s) {', '.join(unknown)} (not in the unit registry)")
     return out
+
+
+def _known_codes(province: str = "75") -> set[str]:
+    return set(registry(province).frame["code"].astype(str))
 
 
 def validate(target: Target) -> Target:

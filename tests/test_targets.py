@@ -75,6 +75,9 @@ def test_bad_edit_is_refused_and_changes_nothing(data_dir: Path) -> None:
 def test_target_from_rejects_unknown_fields_and_values() -> None:
     with pytest.raises(PovmapError, match="Unknown target field"):
         target_from({"key": "k", "phase": "2021-2025", "percent": 3})
+    with pytest.raises(PovmapError, match=r"unit code\(s\) 99999 \(not in the unit registry"):
+        target_from({"key": "k", "phase": "2021-2025", "reduction_pct": 80,
+                     "territory": "units:26098,99999"})
     with pytest.raises(PovmapError, match="path 'curvy'"):
         target_from({"key": "k", "phase": "2021-2025", "reduction_pct": 80, "path": "curvy"})
 
