@@ -47,7 +47,8 @@ st.dataframe(view, hide_index=True, width="stretch", height=420, key="tk_table",
              column_config={
     t("pg_task", lang): st.column_config.TextColumn(width="large"),
     t("pg_lead", lang): st.column_config.TextColumn(width="large")})
-st.download_button(t("download_xlsx", lang), table_xlsx(view, {"Ngày": today.isoformat()}),
+st.download_button(t("download_xlsx", lang),
+                   table_xlsx(view, {t("pg_date", lang): today.isoformat()}),
                    "nhiem_vu_ke_hoach_60.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
