@@ -96,6 +96,32 @@ INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUE
   ('observations', 'attributes', 'observations', 'Số liệu giảm nghèo hiện hành'),
   ('observation_history', 'attributes', 'observation_history', 'Số liệu đã bị thay thế');
 """),
+    (3, "plan targets, tasks and agencies (issue 10)", """
+CREATE TABLE targets (
+  key TEXT PRIMARY KEY, record TEXT NOT NULL, updated_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL);
+CREATE TABLE target_history (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, changed_at TEXT NOT NULL,
+  author TEXT NOT NULL, reason TEXT NOT NULL, before TEXT, after TEXT NOT NULL);
+CREATE TABLE tasks (
+  id TEXT PRIMARY KEY, grp TEXT NOT NULL, group_title TEXT NOT NULL, task TEXT NOT NULL,
+  lead TEXT NOT NULL, partners TEXT NOT NULL, product TEXT NOT NULL, timeline TEXT NOT NULL,
+  note TEXT NOT NULL, source TEXT NOT NULL);
+CREATE TABLE task_updates (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, task_id TEXT NOT NULL REFERENCES tasks(id),
+  status TEXT NOT NULL CHECK (status IN ('not_started', 'in_progress', 'done')),
+  on_date TEXT NOT NULL, note TEXT NOT NULL, author TEXT NOT NULL, recorded_at TEXT NOT NULL);
+CREATE INDEX task_updates_by_task ON task_updates (task_id);
+CREATE TABLE agencies (
+  name TEXT PRIMARY KEY, current_name TEXT NOT NULL, note TEXT NOT NULL,
+  updated_at TEXT NOT NULL, updated_by TEXT NOT NULL);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES
+  ('targets', 'attributes', 'targets', 'Chỉ tiêu giảm nghèo theo giai đoạn'),
+  ('target_history', 'attributes', 'target_history', 'Lịch sử sửa chỉ tiêu'),
+  ('tasks', 'attributes', 'tasks', 'Nhiệm vụ theo Phụ lục Kế hoạch 60/KH-UBND'),
+  ('task_updates', 'attributes', 'task_updates', 'Cập nhật tiến độ nhiệm vụ'),
+  ('agencies', 'attributes', 'agencies', 'Tên cơ quan hiện nay');
+"""),
 ]
 
 
