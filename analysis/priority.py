@@ -146,11 +146,13 @@ def area_classes(obs: pd.DataFrame, crosswalks: Crosswalks | None,
     -------
     pandas.DataFrame
         Index unit_code (2025); columns ethnic_region, extremely_difficult_villages,
-        border_commune, mountainous, em_commune, em_area_share (NaN: no data).
+        border_commune, mountainous, em_commune, em_area_share and
+        em_households_rate (of the classes' year; NaN: no data).
     """
     codes = registry(province).units(TARGET_VERSION, "commune")["code"].astype(str)
-    out = pd.DataFrame(index=pd.Index(codes, name="unit_code"),
-                       columns=[*AREA_CLASS_KEYS, "em_commune", "em_area_share"], dtype=float)
+    out = pd.DataFrame(index=pd.Index(codes, name="unit_code"), dtype=float,
+                       columns=[*AREA_CLASS_KEYS, "em_commune", "em_area_share",
+                                "em_households_rate"])
     rows = _latest_class_rows(obs)
     rows = rows[rows["indicator"].isin(AREA_CLASS_KEYS)]
     if rows.empty:
@@ -177,6 +179,9 @@ def area_classes(obs: pd.DataFrame, crosswalks: Crosswalks | None,
     out["em_area_share"] = share.reindex(out.index)
     out["em_commune"] = (out["ethnic_region"] > 0).astype(float).where(
         out["ethnic_region"].notna())
+    year = int(rows["year"].max())
+    counts = unit_counts(obs, year, TARGET_VERSION, "commune", crosswalks, province).counts
+    out["em_households_rate"] = indicator_values(counts, "em_households_rate").reindex(out.index)
     return out
 
 
@@ -222,8 +227,11 @@ def criteria_frame(obs: pd.DataFrame, year: int, crosswalks: Crosswalks | None,
     units = registry(province).units(TARGET_VERSION, "commune")
     index = pd.Index(units["code"].astype(str), name="unit_code")
     frame = pd.DataFrame({"name": units["name"].astype(str).to_numpy()}, index=index)
-    frame = frame.join(_poverty(obs, year, crosswalks, province).reindex(index))
-    frame = frame.join(area_classes(obs, crosswalks, province).reindex(index))
+    poverty = _poverty(obs, year, crosswalks, province).reindex(index)
+    classes = area_classes(obs, crosswalks, province).reindex(index)
+    poverty["em_households_rate"] = poverty["em_households_rate"].combine_first(
+        classes.pop("em_households_rate"))
+    frame = frame.join(poverty).join(classes)
     wide = (zone_stats.wide(index) if zone_stats is not None
             else pd.DataFrame(index=index))
     for key in CRITERIA:

@@ -25,13 +25,17 @@ __all__ = [
     "ZoneImportResult",
     "add_zones",
     "cached_zone_stats",
+    "demo_flags",
     "get_scenario",
+    "last_import_date",
     "list_scenarios",
     "list_zone_imports",
     "load_zones",
+    "observations",
     "remove_zone_import",
     "save_scenario",
     "save_zone_stats",
+    "stored_crosswalks",
 ]
 
 _ATTRIBUTES = ("zone_type", "name", "legal_basis", "households", "relocate_households",
@@ -188,3 +192,32 @@ def save_zone_stats(store: Store, key: str, per_unit: pd.DataFrame,
         con.execute("INSERT INTO zone_stats_cache VALUES (?, ?, ?, ?)",
                     (key, _now(), per_unit.to_json(orient="records"),
                      per_zone.to_json(orient="records")))
+
+
+def observations(store: Store) -> pd.DataFrame:
+    """Every current value: unit_code, boundary_version, year, indicator, value."""
+    return store.read_sql(
+        "SELECT unit_code, boundary_version, year, indicator, value FROM observations")
+
+
+def stored_crosswalks(store: Store) -> pd.DataFrame:
+    """Crosswalk weights stored by ``povmap geodata crosswalk`` (may be empty)."""
+    return store.read_sql(
+        "SELECT from_version, to_version, old_code, new_code, weight FROM crosswalk")
+
+
+def demo_flags(store: Store) -> tuple[bool, bool]:
+    """Whether active poverty imports and zone imports include demo data."""
+    values = store.read_sql(
+        "SELECT COUNT(*) AS n FROM imports WHERE is_demo=1 AND rolled_back_at IS NULL")
+    zones = store.read_sql("SELECT COUNT(*) AS n FROM zone_imports WHERE is_demo=1")
+    return bool(values["n"].iloc[0]), bool(zones["n"].iloc[0])
+
+
+def last_import_date(store: Store) -> str | None:
+    """Time of the latest active poverty or zone import (the data date of an export)."""
+    frame = store.read_sql(
+        "SELECT MAX(t) AS t FROM (SELECT imported_at AS t FROM imports WHERE rolled_back_at "
+        "IS NULL UNION ALL SELECT imported_at FROM zone_imports)")
+    value = frame["t"].iloc[0]
+    return None if value is None or pd.isna(value) else str(value)
