@@ -777,4 +777,4 @@ def polygons_to_wgs84(
     if crs is None or report.errors:
         return None
     crs = _fix_vn2000(crs, _centroid_xy(geoms), file, report)
-    return gpd.GeoSeries(geoms, crs=crs).to_crs("EPSG:4326")
+    return gpd.GeoSeries(np.asarray(geoms, dtype=object), crs=crs).to_crs("EPSG:4326")

@@ -201,6 +201,13 @@ def _blank(value: object) -> bool:
         or (isinstance(value, str) and not value.strip())
 
 
+def _number(value: object) -> float | None:
+    try:
+        return parse_number(value)
+    except ValueError:
+        return None
+
+
 def _text(value: object) -> str | None:
     return None if _blank(value) else str(value).strip()
 
@@ -219,7 +226,7 @@ class _Cells:
     def count(self, value: object, row: int, column: str) -> float:
         if _blank(value):
             return math.nan
-        number = parse_number(value)
+        number = _number(value)
         if number is None or number < 0 or not float(number).is_integer():
             self.error(row, column,
                        _bilingual(f"Số hộ không hợp lệ: '{value}'", f"Invalid count: '{value}'"),
@@ -243,7 +250,7 @@ class _Cells:
     def year(self, value: object, row: int, column: str) -> int | None:
         if _blank(value):
             return None
-        number = parse_number(value)
+        number = _number(value)
         if number is None or not float(number).is_integer() \
                 or not _YEARS[0] <= number <= _YEARS[1]:
             self.error(row, column,

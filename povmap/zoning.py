@@ -70,9 +70,10 @@ def import_zones(path: str | Path, zone_type: str, dry_run: bool = False,
     try:
         parsed = read_zone_file(Path(path), zone_type)
     except PovmapError as err:
+        errors = [_issue(i) for i in err.issues if i.severity == "error"]
         return {"status": "rejected", "file": Path(path).name, "zone_type": zone_type,
                 "summary": err.summary,
-                "errors": [_issue(i) for i in err.issues if i.severity == "error"],
+                "errors": errors or [{"message": err.summary, "where": Path(path).name}],
                 "warnings": [_issue(i) for i in err.issues if i.severity == "warning"],
                 "message": err.summary}
     frame = parsed.frame
