@@ -115,7 +115,8 @@ def test_bad_attributes_name_feature_column_and_fix(tmp_path: Path) -> None:
     assert found == {(1, "Số hộ", "-3"), (1, "Hình thức", "di cư"),
                      (2, "Số hộ cần di dời", "25.0"), (2, "Năm", "1800")}
     form = next(i for i in err.value.issues if i.column == "Hình thức")
-    assert "Tập trung" in form.hint and "Xen ghép" in form.hint
+    assert "Tập trung" in form.hint
+    assert "Xen ghép" in form.hint
     assert all(i.file == "bad.geojson" for i in err.value.issues)
 
 
@@ -127,7 +128,8 @@ def test_non_polygon_and_unknown_type_are_rejected(tmp_path: Path) -> None:
     with pytest.raises(PovmapError) as err:
         read_zone_file(path, "flood")
     (issue,) = [i for i in err.value.issues if i.severity == "error"]
-    assert issue.row == 2 and issue.value == "Point"
+    assert issue.row == 2
+    assert issue.value == "Point"
     with pytest.raises(PovmapError, match="flash_flood_landslide"):
         get_zone_type("landslide")
 
@@ -157,7 +159,8 @@ def test_cli_import_list_remove_and_rejection_writes_nothing(tmp_path: Path,
     rejected = _povmap(env, "zones", "import", str(bad), "--type", "flash_flood_landslide",
                        "--json")
     assert rejected.returncode == 2
-    assert "lu_bad.geojson" in rejected.stderr and "năm mươi" in rejected.stderr
+    assert "lu_bad.geojson" in rejected.stderr
+    assert "năm mươi" in rejected.stderr
     assert json.loads(rejected.stdout)["status"] == "rejected"
     assert json.loads(_povmap(env, "zones", "list", "--json").stdout)["zones"] == []
 
@@ -182,7 +185,8 @@ def test_cli_import_list_remove_and_rejection_writes_nothing(tmp_path: Path,
     assert removed.returncode == 0
     assert json.loads(_povmap(env, "zones", "list", "--json").stdout)["zones"] == []
     missing = _povmap(env, "zones", "remove", "99")
-    assert missing.returncode == 2 and "#99" in missing.stderr
+    assert missing.returncode == 2
+    assert "#99" in missing.stderr
 
 
 def test_cli_unknown_type_exits_2(tmp_path: Path, env: dict[str, str]) -> None:
