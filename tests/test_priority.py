@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -68,7 +69,7 @@ def test_missing_value_never_matches() -> None:
 def test_bad_condition_names_valid_keys() -> None:
     with pytest.raises(PovmapError, match="share_special_use_forest"):
         parse_filter(["forest>0"])
-    with pytest.raises(PovmapError, match="e.g. poor_a_rate>=5"):
+    with pytest.raises(PovmapError, match=r"e\.g\. poor_a_rate>=5"):
         parse_filter(["poor_a_rate about 5"])
 
 
@@ -166,7 +167,7 @@ def test_allocation_sums_exactly_and_respects_bounds(
     # More points never means less money (proportionality within bounds, ±1 đồng rounding).
     order = sorted(range(len(points)), key=lambda i: points[i])
     ordered = [int(amounts.iloc[i]) for i in order]
-    assert all(b >= a - 1 for a, b in zip(ordered, ordered[1:], strict=False))
+    assert all(b >= a - 1 for a, b in itertools.pairwise(ordered))
 
 
 # --------------------------------------------------------------------------- demo, CLI, XLSX
