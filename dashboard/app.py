@@ -27,5 +27,7 @@ pages = [
             url_path="so-lieu"),
     st.Page("pages/units.py", title=t("page_units", lang), icon=":material/list:",
             url_path="don-vi"),
+    st.Page("pages/prioritise.py", title=t("page_prioritise", lang), icon=":material/filter_alt:",
+            url_path="loc-uu-tien"),
 ]
 st.navigation(pages).run()
