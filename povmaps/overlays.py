@@ -48,6 +48,7 @@ _TEXT = {
     "selected": {"vi": "Được lọc", "en": "Selected"},
     "not_selected": {"vi": "Không được lọc", "en": "Not selected"},
     "overlays": {"vi": "Lớp phủ", "en": "Overlays"},
+    "layer": {"vi": "Đơn vị theo điểm ưu tiên", "en": "Units by priority score"},
 }
 
 
@@ -134,7 +135,7 @@ def priority_group(units: gpd.GeoDataFrame, score: pd.Series, rank: pd.Series,
 
     ``score`` and ``rank`` are indexed by unit code and hold only the selected units.
     """
-    group = folium.FeatureGroup(name="priority-group")
+    group = folium.FeatureGroup(name=_t("layer", lang))
     features = []
     for code, name, geom in zip(units["unit_code"].astype(str), units["name"], units.geometry,
                                 strict=True):
@@ -157,6 +158,16 @@ def priority_group(units: gpd.GeoDataFrame, score: pd.Series, rank: pd.Series,
     return group
 
 
+# CSS border style closest to each zone type's dash pattern (legend swatches).
+_BORDERS = {"1 0": "solid", "2 4": "dotted", "8 4": "dashed", "10 3 2 3": "double",
+            "4 4": "dashed"}
+
+
+def _swatch(colour: str, border: str, fill: str = "transparent") -> str:
+    return (f'<span style="display:inline-block;width:20px;height:11px;vertical-align:middle;'
+            f'border:3px {border} {colour};background:{fill}"></span>')
+
+
 def overlay_legend_html(zone_types: Sequence[str], with_em: bool, lang: str = "vi") -> str:
     """Legend entries: selection fill, each zone type's outline, the EM outline."""
     rows = [
@@ -170,16 +181,12 @@ def overlay_legend_html(zone_types: Sequence[str], with_em: bool, lang: str = "v
     for key in zone_types:
         z = ZONE_TYPES[key]
         rows.append(
-            f'<div class="povmap-ov-row" data-zone-type="{key}"><svg width="22" height="12">'
-            f'<rect x="1" y="1" width="20" height="10" fill="{z.color}" fill-opacity="0.15" '
-            f'stroke="{z.color}" stroke-width="2" stroke-dasharray="{z.dash}"/></svg> '
+            f'<div class="povmap-ov-row" data-zone-type="{key}">'
+            f'{_swatch(z.color, _BORDERS.get(z.dash, "dashed"), z.color + "26")} '
             f'{html.escape(z.label(lang))}</div>')
     if with_em:
-        rows.append(
-            f'<div class="povmap-ov-row"><svg width="22" height="12"><rect x="1" y="1" '
-            f'width="20" height="10" fill="none" stroke="{EM_STYLE["color"]}" stroke-width="3" '
-            f'stroke-dasharray="1 4" stroke-linecap="round"/></svg> '
-            f'{html.escape(_t("em", lang))}</div>')
+        rows.append(f'<div class="povmap-ov-row">{_swatch(str(EM_STYLE["color"]), "dotted")} '
+                    f'{html.escape(_t("em", lang))}</div>')
     title = html.escape(_t("overlays", lang))
     return (f'<div class="povmap-overlay-legend" style="font-size:0.85rem;line-height:1.6">'
             f'<strong>{title}</strong>{"".join(rows)}</div>')

@@ -128,7 +128,7 @@ with map_col:
     outline = data.province_outline()
     st_folium(base_map(list(outline.total_bounds), outline), key="pr_map", height=560,
               use_container_width=True, feature_group_to_add=groups,
-              layer_control=folium.LayerControl(collapsed=False), returned_objects=[])
+              layer_control=folium.LayerControl(collapsed=True), returned_objects=[])
     st.html(overlay_legend_html(sorted(set(layer["zone_type"])), True, lang))
 
 # ---- scenarios
