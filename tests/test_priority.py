@@ -236,3 +236,39 @@ def test_demo_zone_stats_cached_and_em_classes_carried(demo_env: dict[str, str])
     again = json.loads(_povmap(demo_env, "demo", "--json").stdout)
     assert {z["status"] for z in again["zones"]["zones"]} == {"unchanged"}
     assert again["zones"]["area_classes"]["status"] == "unchanged"
+
+
+# --------------------------------------------------------------------------- EM classes
+
+
+def test_area_classes_carried_to_todays_units_through_the_crosswalk() -> None:
+    from analysis.priority import area_classes
+
+    rows = [("o1", "ethnic_region", 3.0), ("o1", "border_commune", 1.0),
+            ("o1", "extremely_difficult_villages", 4.0), ("o1", "mountainous", 1.0),
+            ("o1", "em_households", 60.0), ("o1", "total_households", 100.0),
+            ("o2", "ethnic_region", 0.0), ("o2", "border_commune", 0.0),
+            ("o2", "extremely_difficult_villages", 0.0), ("o2", "mountainous", 0.0),
+            ("o2", "em_households", 5.0), ("o2", "total_households", 300.0),
+            ("o3", "ethnic_region", 1.0), ("o3", "border_commune", 0.0),
+            ("o3", "extremely_difficult_villages", 2.0), ("o3", "mountainous", 0.0),
+            ("o3", "em_households", 10.0), ("o3", "total_households", 100.0)]
+    # Three real 2021 communes stand for o1, o2, o3 (the registry must know them).
+    o1, o2, o3 = "26119", "26122", "26125"
+    codes = {"o1": o1, "o2": o2, "o3": o3}
+    obs = pd.DataFrame([(codes[c], k, v) for c, k, v in rows],
+                       columns=["unit_code", "indicator", "value"]).assign(
+        boundary_version="2021", year=2021)
+    # o1 and o2 merge into Đak Lua (26119); o3 is split 50/50 between Đak Lua and Tà Lài.
+    weights = pd.DataFrame({"old_code": [o1, o2, o3, o3],
+                            "new_code": ["26119", "26119", "26119", "26134"],
+                            "weight": [1.0, 1.0, 0.5, 0.5]})
+    out = area_classes(obs, {("2021", "2025"): weights})
+    dak_lua, ta_lai = out.loc["26119"], out.loc["26134"]
+    assert (dak_lua["ethnic_region"], dak_lua["border_commune"], dak_lua["em_commune"]) == (
+        3.0, 1.0, 1.0)
+    assert dak_lua["em_area_share"] == pytest.approx(1.5 / 2.5)  # o1 + half of o3 in a region
+    assert dak_lua["extremely_difficult_villages"] == pytest.approx(5.0)
+    assert dak_lua["em_households_rate"] == pytest.approx(70 / 450 * 100)
+    assert (ta_lai["ethnic_region"], ta_lai["em_area_share"]) == (1.0, 1.0)
+    assert pd.isna(out.loc["26068", "ethnic_region"])  # Biên Hòa: no data, not "no region"
