@@ -116,3 +116,17 @@ def test_save_scenario_then_reopen_from_link() -> None:
     reopened = _page(scenario=scenario_id)
     assert f"#{scenario_id}" in " ".join(c.value for c in reopened.caption)
     assert list(_table(reopened)["Mã"]) == list(_table(at)["Mã"])
+
+
+def test_english_labels() -> None:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.radio(key="lang").set_value("en").run()
+    at.switch_page(PAGE)
+    at.query_params["where"] = DEMO_WHERE
+    at.run()
+    assert not at.exception, at.exception
+    assert "Filter & prioritise" in [s.value for s in at.subheader]
+    (frame,) = [d.value for d in at.dataframe if "Code" in d.value.columns]
+    assert {"25222", "25225"} <= set(frame["Code"])
+    assert "Allocation (đồng)" in frame.columns
