@@ -96,19 +96,19 @@ def _forests(rng: random.Random) -> list[_Zone]:
     bu_gia_map = _blob(rng, _xy("25222"), 9000, 0.15)
     enclave = _blob(rng, _xy("25222"), 1500, 0.1)
     return [
-        _Zone("Vườn quốc gia Cát Tiên (phần Đồng Nai)", "QĐ 08/2004/QĐ-TTg (minh họa)", 520, 180,
+        _Zone("Vườn quốc gia Cát Tiên (phần Đồng Nai)", _DEMO_BASIS, 520, 180,
               "Tập trung", "Đang thực hiện", 2022,
               _around(rng, ("26119", "26122", "26134"), 5000)),
-        _Zone("Khu Bảo tồn thiên nhiên – văn hóa Đồng Nai", "QĐ 1051/QĐ-UBND (minh họa)", 780,
+        _Zone("Khu Bảo tồn thiên nhiên – văn hóa Đồng Nai", _DEMO_BASIS, 780,
               240, "Xen ghép", "Chưa thực hiện", 2023, _around(rng, ("26170", "26173"), 7000)),
-        _Zone("Vườn quốc gia Bù Gia Mập", "QĐ 170/2002/QĐ-TTg (minh họa)", 310, 95,
+        _Zone("Vườn quốc gia Bù Gia Mập", _DEMO_BASIS, 310, 95,
               "Ổn định tại chỗ", "Đang thực hiện", 2022, bu_gia_map.difference(enclave)),
     ]
 
 
 def _hazards(rng: random.Random) -> dict[str, list[_Zone]]:
     def z(name: str, hh: int, rel: int, form: str, year: int, geom: BaseGeometry) -> _Zone:
-        return _Zone(name, "QĐ 590/QĐ-TTg (minh họa)", hh, rel, form,
+        return _Zone(name, _DEMO_BASIS, hh, rel, form,
                      rng.choice(["Chưa thực hiện", "Đang thực hiện", "Hoàn thành"]), year, geom)
 
     return {
@@ -140,6 +140,9 @@ def _hazards(rng: random.Random) -> dict[str, list[_Zone]]:
         ],
     }
 
+
+# No legal text is invented: the province enters the real decision of each zone.
+_DEMO_BASIS = "Dữ liệu minh họa — chưa có căn cứ pháp lý"
 
 _HEADERS = ("Tên vùng", "Căn cứ pháp lý", "Số hộ trong vùng", "Số hộ cần di dời",
             "Hình thức bố trí", "Trạng thái", "Năm")
