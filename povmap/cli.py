@@ -297,13 +297,17 @@ def zones() -> None:
 @click.option("--type", "zone_type", required=True, metavar="TYPE",
               help="Loại vùng / zone type: flood, flash_flood_landslide, riverbank_erosion, "
               "special_use_forest, other.")
+@click.option("--layer", default=None, help="Lớp cần đọc khi tệp có nhiều lớp. / Layer to read.")
+@click.option("--assume-crs", default=None, metavar="CRS",
+              help="Hệ toạ độ khi tệp thiếu hoặc sai, vd. EPSG:3405. / CRS when missing or wrong.")
 @click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra. / Validate only.")
 @click.option("--json", "as_json", is_flag=True, help="Tóm tắt JSON. / JSON summary.")
-def zones_import(file: str, zone_type: str, dry_run: bool, as_json: bool) -> None:
+def zones_import(file: str, zone_type: str, layer: str | None, assume_crs: str | None,
+                 dry_run: bool, as_json: bool) -> None:
     """Import one zone layer."""
     from povmap.zoning import import_zones
 
-    doc = import_zones(file, zone_type, dry_run)
+    doc = import_zones(file, zone_type, dry_run, layer=layer, assume_crs=assume_crs)
     if doc["status"] == "rejected":
         click.echo(f"Bị từ chối, không ghi gì / Rejected, nothing written: {doc['file']}\n"
                    + _issue_lines(doc["errors"]), err=True)

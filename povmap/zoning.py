@@ -64,11 +64,12 @@ def _store(cfg: Settings | None) -> tuple[Settings, Store]:
 
 
 def import_zones(path: str | Path, zone_type: str, dry_run: bool = False,
-                 cfg: Settings | None = None, is_demo: bool = False) -> dict[str, Any]:
+                 cfg: Settings | None = None, is_demo: bool = False, layer: str | None = None,
+                 assume_crs: str | None = None) -> dict[str, Any]:
     """Read, validate and (unless ``dry_run``) store one zone layer; never raises on bad input."""
     cfg, store = _store(cfg)
     try:
-        parsed = read_zone_file(Path(path), zone_type)
+        parsed = read_zone_file(Path(path), zone_type, layer=layer, assume_crs=assume_crs)
     except PovmapError as err:
         errors = [_issue(i) for i in err.issues if i.severity == "error"]
         return {"status": "rejected", "file": Path(path).name, "zone_type": zone_type,

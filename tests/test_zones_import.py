@@ -194,3 +194,20 @@ def test_cli_unknown_type_exits_2(tmp_path: Path, env: dict[str, str]) -> None:
     proc = _povmap(env, "zones", "import", str(good), "--type", "fire")
     assert proc.returncode == 2
     assert "riverbank_erosion" in proc.stderr
+
+
+def test_cli_assume_crs_for_a_file_without_crs(tmp_path: Path, env: dict[str, str]) -> None:
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:3405", always_xy=True).transform(*TRI_AN)
+    path = tmp_path / "khong_crs.geojson"
+    frame = gpd.GeoDataFrame({"Tên": ["Vùng UTM"]}, geometry=[box(x, y, x + 1000, y + 1000)])
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="'crs' was not provided")
+        frame.to_file(path, driver="GeoJSON")
+    refused = _povmap(env, "zones", "import", str(path), "--type", "other", "--dry-run")
+    assert refused.returncode == 2
+    assert "assume_crs" in refused.stderr
+    done = _povmap(env, "zones", "import", str(path), "--type", "other", "--assume-crs",
+                   "EPSG:3405", "--json")
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(_povmap(env, "zones", "list", "--json").stdout)
+    assert listed["zones"][0]["area_ha"] == pytest.approx(100.0, rel=0.01)
