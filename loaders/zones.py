@@ -41,6 +41,7 @@ from loaders.boundary_file import fold_column_name, polygons_to_wgs84, read_laye
 from loaders.tidy import parse_number
 from povcore.errors import Issue, PovmapError, Report
 from povcore.names import fold
+from povcore.units import registry
 
 __all__ = [
     "RELOCATION_FORMS",
@@ -309,8 +310,34 @@ def _name_warning(columns: dict[str, str], present: list[str], file: str, report
         severity="warning", file=file))
 
 
+_PROVINCE_PAD_DEG = 0.25  # centroids lie inside their units: pad the box by ~25 km
+
+
+def _outside_province(frame: gpd.GeoDataFrame, province: str, file: str,
+                      report: Report) -> None:
+    """Warn about zones whose box misses the province (box of unit centroids, padded)."""
+    units = registry(province).frame
+    lon, lat = units["lon"].dropna().astype(float), units["lat"].dropna().astype(float)
+    if lon.empty:
+        return
+    west, east = lon.min() - _PROVINCE_PAD_DEG, lon.max() + _PROVINCE_PAD_DEG
+    south, north = lat.min() - _PROVINCE_PAD_DEG, lat.max() + _PROVINCE_PAD_DEG
+    for row, (name, geom) in enumerate(zip(frame["name"], frame.geometry, strict=True),
+                                       start=1):
+        minx, miny, maxx, maxy = geom.bounds
+        if maxx < west or minx > east or maxy < south or miny > north:
+            report.add(Issue(
+                message=_bilingual(f"Vùng '{name}' nằm ngoài tỉnh (kinh độ {minx:.4f}–{maxx:.4f},"
+                                   f" vĩ độ {miny:.4f}–{maxy:.4f})",
+                                   f"Zone '{name}' lies outside the province (lon "
+                                   f"{minx:.4f}–{maxx:.4f}, lat {miny:.4f}–{maxy:.4f})"),
+                hint=_bilingual("Kiểm tra hệ toạ độ (--assume-crs) hoặc bỏ vùng này",
+                                "Check the CRS (--assume-crs) or drop this zone"),
+                severity="warning", file=file, row=row))
+
+
 def read_zone_file(path: str | Path, zone_type: str, layer: str | None = None,
-                   assume_crs: str | None = None) -> ParsedZones:
+                   assume_crs: str | None = None, province: str = "75") -> ParsedZones:
     """Read and validate a zone layer; nothing is stored here.
 
     Parameters
@@ -323,6 +350,8 @@ def read_zone_file(path: str | Path, zone_type: str, layer: str | None = None,
         Layer to read when the file has several.
     assume_crs : str, optional
         CRS of the coordinates when the file has none or a wrong one.
+    province : str
+        Registry of the province; zones outside it are warned about.
 
     Returns
     -------
@@ -349,5 +378,6 @@ def read_zone_file(path: str | Path, zone_type: str, layer: str | None = None,
                                       f"{file} has errors; no zone was imported"))
     assert geometry is not None  # errors were raised above
     frame = gpd.GeoDataFrame(attributes, geometry=geometry.to_numpy(), crs="EPSG:4326")
+    _outside_province(frame, province, file, report)
     digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
     return ParsedZones(frame, report, file, digest, kind.key, columns)

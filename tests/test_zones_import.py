@@ -211,3 +211,12 @@ def test_cli_assume_crs_for_a_file_without_crs(tmp_path: Path, env: dict[str, st
     assert done.returncode == 0, done.stderr
     listed = json.loads(_povmap(env, "zones", "list", "--json").stdout)
     assert listed["zones"][0]["area_ha"] == pytest.approx(100.0, rel=0.01)
+
+
+def test_zone_outside_the_province_is_warned_about(tmp_path: Path) -> None:
+    path = _geojson(tmp_path / "xa.geojson", [{"Tên": "Trong tỉnh"}, {"Tên": "Hà Nội"}],
+                    [_square(107.0, 11.3), _square(105.85, 21.03)])
+    parsed = read_zone_file(path, "other")
+    (warning,) = [w for w in parsed.report.warnings if "outside the province" in w.message]
+    assert warning.row == 2
+    assert "Hà Nội" in warning.message
