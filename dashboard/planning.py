@@ -235,6 +235,12 @@ def result_table(doc: dict[str, Any], lang: str) -> pd.DataFrame:
     return frame.rename(columns={k: t(v, lang) for k, v in names.items()})
 
 
+def result_columns(lang: str) -> dict[str, Any]:
+    """Column formats of :func:`result_table` (amounts with the reader's separators)."""
+    return {t("pr_amount", lang): st.column_config.NumberColumn(format="localized"),
+            t("pr_score", lang): st.column_config.NumberColumn(format="%.3f")}
+
+
 def save(name: str, author: str, s: Settings) -> int:
     """Store a named scenario; returns its id."""
     return save_scenario(_store(), name, author, s.to_document())

@@ -110,7 +110,7 @@ web = data.web_layer("2025", "commune").rename(columns={"code": "unit_code"})
 with table_col:
     if doc["units"]:
         st.dataframe(planning.result_table(doc, lang), hide_index=True, key="pr_table",
-                     width="stretch")
+                     width="stretch", column_config=planning.result_columns(lang))
         if "budget" in doc:
             total = sum(u["amount_vnd"] for u in doc["units"])
             st.metric(t("pr_total", lang), f"{format_number(total, lang)} đ")
@@ -156,4 +156,4 @@ with compare_col:
         with column:
             st.caption(f"{labels[scenario_id]} — `{other_doc['filter']}`")
             st.dataframe(planning.result_table(other_doc, lang), hide_index=True,
-                         width="stretch")
+                         width="stretch", column_config=planning.result_columns(lang))
