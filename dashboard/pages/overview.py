@@ -27,20 +27,20 @@ summary = province_summary(obs, year, crosswalks)
 st.subheader(f"{t('province_figures', lang)} — {year}")
 cols = st.columns(4)
 for col, key in zip(cols, ("poor_a", "poor_b", "near_poor", "poor_rate"), strict=True):
-    unit = get_indicator(key).unit_vi if lang == "vi" else get_indicator(key).unit_en
-    row = summary.table.loc[key]
+    value, change, vs_baseline = (float(summary.table[c][key]) for c in
+                                  ("value", "change", "change_vs_baseline"))
     # st.metric reads the sign from a leading ASCII "-": a fall shows as ↓ (green).
-    delta = (f"{format_change(row['change'], unit, lang)} {t('vs_previous', lang)}"
-             .replace("−", "-") if pd.notna(row["change"]) else None)
-    col.metric(get_indicator(key).label(lang), format_value(row["value"], unit, lang),
+    delta = (f"{format_change(change, key, lang)} {t('vs_previous', lang)}"
+             .replace("−", "-") if pd.notna(change) else None)
+    col.metric(get_indicator(key).label(lang), format_value(value, key, lang),
                delta=delta, delta_color="inverse")
-    if pd.notna(row["change_vs_baseline"]):
-        col.caption(f"{format_change(row['change_vs_baseline'], unit, lang)} "
+    if pd.notna(vs_baseline):
+        col.caption(f"{format_change(vs_baseline, key, lang)} "
                     f"{t('vs_baseline', lang)} ({summary.baseline_year})")
 if summary.progress is not None:
     p = summary.progress
     st.subheader(t("plan_progress", lang))
-    verdict = {True: t("on_track", lang), False: t("off_track", lang)}.get(p.on_track, "—")
+    verdict = "—" if p.on_track is None else t("on_track" if p.on_track else "off_track", lang)
     st.progress(min(max(p.reduction_pct / p.target_pct, 0.0), 1.0),
                 text=f"{format_number(p.reduction_pct, lang, 1)} % / "
                      f"{format_number(p.target_pct, lang, 0)} % ({p.phase}) — {verdict}")
@@ -56,7 +56,7 @@ for col, by, key in ((left, "value", "top_rate"), (right, "count", "top_count"))
     col.dataframe(pd.DataFrame({
         t("col_rank", lang): top["rank"].astype(int),
         t("col_name", lang): top["name"],
-        t("col_value", lang): [format_value(v, "%", lang) for v in top["value"]],
+        t("col_value", lang): [format_value(v, mv.indicator, lang) for v in top["value"]],
         t("col_households", lang): [format_number(v, lang) for v in top["count"]],
     }), hide_index=True)
 st.subheader(t("trend", lang))
