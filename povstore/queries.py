@@ -1,7 +1,8 @@
 """Read queries against the store's tables, for the dashboard and the command line.
 
-Each function takes a :class:`~povstore.store.Store` and returns a frame or a small
-frozen result; callers never write SQL against the store's tables themselves.
+Each function takes a :class:`~povstore.store.Store` (migrated first, like every read)
+and returns a frame or a small frozen result; callers never write SQL against the
+store's tables themselves.
 """
 
 from __future__ import annotations
@@ -14,35 +15,13 @@ from povstore.store import Store
 
 
 def observations(store: Store) -> pd.DataFrame:
-    """Every current value: unit_code, boundary_version, year, indicator, value.
-
-    Parameters
-    ----------
-    store : Store
-        The store (migrated first, like every read).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per stored value, in the store's order.
-    """
+    """Every current value: unit_code, boundary_version, year, indicator, value."""
     return store.read_sql(
         "SELECT unit_code, boundary_version, year, indicator, value FROM observations")
 
 
 def active_imports(store: Store) -> pd.DataFrame:
-    """Imports not rolled back, newest first: id, file_name, imported_at, is_demo.
-
-    Parameters
-    ----------
-    store : Store
-        The store.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``is_demo`` as stored (0 or 1).
-    """
+    """Imports not rolled back, newest first: id, file_name, imported_at, is_demo (0/1)."""
     return store.read_sql(
         "SELECT id, file_name, imported_at, is_demo FROM imports "
         "WHERE rolled_back_at IS NULL ORDER BY id DESC")
@@ -61,15 +40,7 @@ class ImportSummary:
 def import_summary(store: Store) -> ImportSummary:
     """How many active imports, the latest one, and whether any is demo data.
 
-    Parameters
-    ----------
-    store : Store
-        The store.
-
-    Returns
-    -------
-    ImportSummary
-        ``ImportSummary(0, None, None, False)`` for an empty store.
+    An empty store gives ``ImportSummary(0, None, None, False)``.
     """
     frame = active_imports(store)
     if frame.empty:
@@ -79,17 +50,9 @@ def import_summary(store: Store) -> ImportSummary:
 
 
 def crosswalk_rows(store: Store) -> pd.DataFrame:
-    """Stored crosswalk weights: from_version, to_version, old_code, new_code, weight, method.
+    """Stored crosswalk weights (empty if ``povmap geodata crosswalk`` never ran).
 
-    Parameters
-    ----------
-    store : Store
-        The store.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Every row written by ``povmap geodata crosswalk`` (empty if none was built).
+    Columns from_version, to_version, old_code, new_code, weight, method.
     """
     return store.read_sql(
         "SELECT from_version, to_version, old_code, new_code, weight, method FROM crosswalk")
