@@ -17,7 +17,8 @@ here, at the point where it becomes HTML:
 
 Size: features carry only ``code``, ``name`` (escaped "name (type)"), ``fill``, the tooltip
 strings ``t0, t1, …`` and ``selected`` on the selected unit. One JavaScript style function
-for the whole layer (``povmap.unitStyle``) reads ``fill`` (no per-feature Python style closures, no style map).
+for the whole layer (``povmap.unitStyle``) reads ``fill`` (no per-feature Python style
+closures, no style map).
 Each unit is one feature with Polygon or MultiPolygon geometry, which Leaflet draws as
 exactly one SVG ``path`` (class ``povmap-unit``); the selected unit comes last so that
 its outline is drawn on top of its neighbours'.
