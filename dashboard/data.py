@@ -54,13 +54,12 @@ def crosswalks(token: Token) -> dict[tuple[str, str], pd.DataFrame]:
     Those stored by ``povmap geodata crosswalk`` (area shares for divided units) win;
     otherwise the membership-only weights, built without geometry.
     """
-    province = settings().province
-    stored = queries.crosswalk_rows(Store(settings().store_path))
+    store = Store(settings().store_path)
     out: dict[tuple[str, str], pd.DataFrame] = {}
     for step in CROSSWALK_STEPS:
-        rows = stored[(stored["from_version"] == step[0]) & (stored["to_version"] == step[1])]
-        out[step] = (rows.drop(columns=["from_version", "to_version"]).reset_index(drop=True)
-                     if len(rows) else build_crosswalk(*step, province=province).weights)
+        rows = queries.crosswalk_rows(store, step).drop(columns=["from_version", "to_version"])
+        out[step] = (rows if len(rows) else
+                     build_crosswalk(*step, province=settings().province).weights)
     return out
 
 

@@ -49,10 +49,14 @@ def import_summary(store: Store) -> ImportSummary:
                          str(frame["file_name"].iloc[0]), bool(frame["is_demo"].any()))
 
 
-def crosswalk_rows(store: Store) -> pd.DataFrame:
-    """Stored crosswalk weights (empty if ``povmap geodata crosswalk`` never ran).
+def crosswalk_rows(store: Store, step: tuple[str, str] | None = None) -> pd.DataFrame:
+    """Stored crosswalk weights, of every step or of ``step`` = (from, to) version.
 
-    Columns from_version, to_version, old_code, new_code, weight, method.
+    Columns from_version, to_version, old_code, new_code, weight, method; empty if
+    ``povmap geodata crosswalk`` never built that step.
     """
-    return store.read_sql(
-        "SELECT from_version, to_version, old_code, new_code, weight, method FROM crosswalk")
+    query = ("SELECT from_version, to_version, old_code, new_code, weight, method "
+             "FROM crosswalk")
+    if step is None:
+        return store.read_sql(query)
+    return store.read_sql(f"{query} WHERE from_version=? AND to_version=?", step)

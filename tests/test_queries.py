@@ -56,3 +56,12 @@ def test_crosswalk_rows(store: Store) -> None:
     assert crosswalk_rows(store).to_dict("records") == [
         {"from_version": "2021", "to_version": "2024", "old_code": "26041",
          "new_code": "26080", "weight": 0.25, "method": "overlay"}]
+
+
+def test_crosswalk_rows_of_one_step(store: Store) -> None:
+    with store.transaction() as con:
+        con.execute("INSERT INTO crosswalk VALUES ('2024', '2025', '26080', '26068', 1.0, "
+                    "'membership')")
+    assert crosswalk_rows(store, ("2024", "2025"))["old_code"].tolist() == ["26080"]
+    assert crosswalk_rows(store, ("2021", "2025")).empty
+    assert len(crosswalk_rows(store)) == 2
