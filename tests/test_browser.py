@@ -13,7 +13,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -267,15 +267,19 @@ def _map_view(s: Session) -> tuple[float, float, float]:
 # st_folium answers each map move (Leaflet "moveend", debounced) in its
 # updateComponentValue(map): it reads map.getBounds(), then calls
 # Streamlit.setComponentValue only if the returned objects changed, and only that call
-# makes Streamlit rerun the page. The watch counts both, so a test can wait for the
-# component's answer to a move (an event, not a delay) and then see whether it asked
-# for a rerun.
+# makes Streamlit rerun the page. The watch counts both and keeps the view each answer
+# saw, so a test can wait for the component's answer to a move (an event, not a delay)
+# and then see whether it asked for a rerun.
 _WATCH_COMPONENT_JS = """el => {
     const w = el.ownerDocument.defaultView;
-    const watch = w.__povmapWatch = {answers: 0, sends: 0};
+    const watch = w.__povmapWatch = {answers: 0, sends: 0, view: null};
     const getBounds = w.map.getBounds;
     w.map.getBounds = function () {
-        if ((new Error().stack || "").includes("updateComponentValue")) watch.answers += 1;
+        if ((new Error().stack || "").includes("updateComponentValue")) {
+            const c = this.getCenter();
+            watch.answers += 1;
+            watch.view = [this.getZoom(), c.lat, c.lng];
+        }
         return getBounds.apply(this, arguments);
     };
     const send = w.Streamlit.setComponentValue;
@@ -290,12 +294,21 @@ def _watch(s: Session) -> dict[str, int]:
     return dict(s.units.first.evaluate("el => el.ownerDocument.defaultView.__povmapWatch"))
 
 
-def _wait_for_answer(s: Session, answers_before: int) -> None:
-    """Wait until st_folium has answered a map move made after ``answers_before``."""
-    s.frame.locator("body").evaluate(
-        "(body, n) => new Promise(resolve => { const w = body.ownerDocument.defaultView;"
-        " (function poll() { if (w.__povmapWatch.answers > n) resolve();"
-        " else w.requestAnimationFrame(poll); })(); })", answers_before)
+def _move_and_wait(s: Session, move: Callable[[], None]) -> tuple[float, float, float]:
+    """Make a map ``move``, wait until st_folium has answered it; the view it answered.
+
+    Only an answer given after the move began, at a view other than the one before it,
+    counts (a straggling answer to an earlier move shows the earlier view).
+    """
+    before = _map_view(s)
+    answers = _watch(s)["answers"]
+    move()
+    view = s.frame.locator("body").evaluate(
+        "(body, [n, old]) => new Promise(resolve => { const w = body.ownerDocument.defaultView;"
+        " (function poll() { const a = w.__povmapWatch;"
+        " if (a.answers > n && JSON.stringify(a.view) !== JSON.stringify(old)) resolve(a.view);"
+        " else w.requestAnimationFrame(poll); })(); })", [answers, list(before)])
+    return float(view[0]), float(view[1]), float(view[2])
 
 
 def test_pan_and_zoom_do_not_rerun(session: Session) -> None:
@@ -307,24 +320,25 @@ def test_pan_and_zoom_do_not_rerun(session: Session) -> None:
     box = s.page.locator(MAP_FRAME).bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     start = _map_view(s)
-    s.page.mouse.move(cx, cy)
-    s.page.mouse.down()
-    s.page.mouse.move(cx + 120, cy + 60, steps=12)
-    s.page.mouse.up()
-    _wait_for_answer(s, 0)
-    panned = _map_view(s)
+
+    def drag() -> None:
+        s.page.mouse.move(cx, cy)
+        s.page.mouse.down()
+        s.page.mouse.move(cx + 120, cy + 60, steps=12)
+        s.page.mouse.up()
+
+    panned = _move_and_wait(s, drag)
     assert panned[0] == start[0]
     assert panned[1:] != start[1:], "the drag did not pan the map"
-    answers = _watch(s)["answers"]
-    s.page.mouse.move(cx, cy)
-    s.page.mouse.wheel(0, -240)
-    _wait_for_answer(s, answers)
-    wheeled = _map_view(s)
+
+    def wheel() -> None:
+        s.page.mouse.move(cx, cy)
+        s.page.mouse.wheel(0, -240)
+
+    wheeled = _move_and_wait(s, wheel)
     assert wheeled[0] > panned[0], "the mouse wheel did not zoom in"
-    answers = _watch(s)["answers"]
-    s.frame.locator("a.leaflet-control-zoom-in").click()
-    _wait_for_answer(s, answers)
-    assert _map_view(s)[0] > wheeled[0], "the + button did not zoom in"
+    zoomed = _move_and_wait(s, s.frame.locator("a.leaflet-control-zoom-in").click)
+    assert zoomed[0] > wheeled[0], "the + button did not zoom in"
     # Every move has been answered: had one asked for a rerun, it would be counted here.
     assert _watch(s)["sends"] == 0, "st_folium asked Streamlit to rerun after a pan or zoom"
     s.wait_idle()
