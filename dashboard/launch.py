@@ -26,6 +26,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Where the browser tests and benches put logs and screenshots (ignored by git).
+ARTEFACTS = ROOT / "test-artefacts"
 HEALTH_TIMEOUT_S = 120.0
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 CHROMIUM = "/usr/bin/chromium"
@@ -123,6 +125,11 @@ def _healthy(url: str) -> bool:
             return bool(resp.status == 200)
     except (urllib.error.URLError, OSError):
         return False
+
+
+def run_setup(data_dir: Path, geodata: Path | None, log_path: Path) -> None:
+    """``povmap setup`` into ``data_dir`` (store and demo data), from this repository."""
+    run_povmap("setup", data_dir, geodata, log_path)
 
 
 def start_app(data_dir: Path, geodata: Path | None, log_path: Path, *,

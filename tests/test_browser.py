@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from dashboard.launch import (
+    ARTEFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
     ROOT,
@@ -36,7 +37,6 @@ from povcore.units import registry
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata, pytest.mark.slow]
 
-ARTEFACTS = ROOT / "test-artefacts"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 UNIT = "path.povmap-unit"
 LOAD_TIMEOUT_MS = 90_000
