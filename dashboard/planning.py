@@ -20,6 +20,7 @@ from analysis.priority import (
     Condition,
     Filter,
     Weight,
+    area_classes,
     criteria_frame,
     default_allocation,
     default_weights,
@@ -71,6 +72,14 @@ def zone_stats(token: data.Token) -> ZoneStats:
     units, layer = full_units(), zones(token)
     cached = cached_zone_stats(_store(), stats_key(units, layer))
     return from_records(*cached) if cached is not None else zone_statistics(units, layer)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def em_communes(token: data.Token) -> pd.Series:
+    """Ethnic-minority area flag (1 = in a region) per unit of today, for map overlays."""
+    classes = area_classes(data.observations(token), data.crosswalks(token),
+                           settings().province)
+    return classes["em_commune"]
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,17 @@ def test_progress_page_in_english_and_current_geography() -> None:
     assert at.title[0].value == "Target progress"
 
 
+def test_status_map_carries_the_zone_overlays_with_their_legend() -> None:
+    at = _page("pages/progress.py")
+    (legend,) = [h.proto.body for h in at.get("html") if "povmap-overlay-legend" in h.proto.body]
+    # the demo's four zone types and the ethnic-minority communes, no selection entries
+    for label in ("Ngập lụt / lũ", "Lũ quét – sạt lở đất", "Sạt lở bờ sông", "Rừng đặc dụng",
+                  "DTTS"):
+        assert label in legend, label
+    assert 'data-zone-type="special_use_forest"' in legend
+    assert "Được lọc" not in legend
+
+
 def test_tasks_page_lists_every_task_and_flags_overdue() -> None:
     at = _page("pages/tasks.py")
     table = at.dataframe[0].value.set_index("ID")
