@@ -292,7 +292,8 @@ def test_demo_status_filter_is_the_progress_engines_behind_list(
                              "status==on_track|status==behind", "--json").stdout)
     assert old["statuses"]["phase"] == "2021-2025"
     assert old["statuses"]["as_of"] == 2023
-    assert old["units"] and {u["status"] for u in old["units"]} <= {"on_track", "behind"}
+    assert old["units"]
+    assert {u["status"] for u in old["units"]} <= {"on_track", "behind"}
 
 
 def test_demo_zone_stats_cached_and_em_classes_carried(demo_env: dict[str, str]) -> None:
