@@ -142,3 +142,10 @@ def test_english_labels() -> None:
     (frame,) = [d.value for d in at.dataframe if "Code" in d.value.columns]
     assert {"25222", "25225"} <= set(frame["Code"])
     assert "Allocation (đồng)" in frame.columns
+
+
+def test_unknown_status_in_the_link_is_named_and_the_filter_dropped() -> None:
+    at = _page(where=["status==slow"])
+    (warning,) = [w.value for w in at.warning]
+    assert "status==slow" in warning
+    assert len(_table(at)) == 95

@@ -89,14 +89,13 @@ with alloc_col:
                                       disabled=[t("pr_criterion", lang)])
     st.caption(t("pr_allocation_help", lang))
 
-current = planning.Settings(
-    planning.filter_from_rows(rows, lang), planning.weights_from_rows(weight_rows, lang),
-    AllocationRule(planning.coefficients_from_rows(coefficient_rows, lang), int(low),
-                   int(high) or None, start.rule.base_points),
-    int(budget), int(year))
-
 # ---- result
-try:
+try:  # a condition typed in the editor can be invalid (e.g. status==slow)
+    current = planning.Settings(
+        planning.filter_from_rows(rows, lang), planning.weights_from_rows(weight_rows, lang),
+        AllocationRule(planning.coefficients_from_rows(coefficient_rows, lang), int(low),
+                       int(high) or None, start.rule.base_points),
+        int(budget), int(year))
     doc = planning.document(token, int(year), current)
 except PovmapError as err:
     st.error(err.describe())
