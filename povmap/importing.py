@@ -27,6 +27,7 @@ def _base(parsed: Any) -> dict[str, Any]:
         "boundary_versions": sorted(str(b) for b in v["boundary_version"].unique()),
         "units": int(v["unit_code"].nunique()),
         "warnings": [_issue(i) for i in parsed.report.warnings],
+        "structure": getattr(parsed, "structure", {}),
     }
 
 
@@ -77,11 +78,25 @@ def imports_document(cfg: Settings | None = None) -> dict[str, Any]:
     return {"imports": rows}
 
 
-def store_is_demo(store: Store) -> bool:
-    """Whether any active import in the store is demo data."""
-    frame = store.read_sql(
-        "SELECT COUNT(*) AS n FROM imports WHERE is_demo=1 AND rolled_back_at IS NULL")
-    return bool(frame["n"].iloc[0])
+def store_is_demo(store: Store, year: int | None = None, version: str | None = None) -> bool:
+    """Whether active demo imports hold values (of ``year`` on ``version`` when given).
+
+    A real import after the demo makes the values it covers real: ``demo`` is true only
+    while an active demo import covers that year and version and no later active real
+    import does.
+    """
+    frame = list_imports(store)
+    active = frame[frame["rolled_back_at"].isna()]
+    if year is not None:
+        years = active["years"].astype(str).str.split(",")
+        active = active[[str(year) in y for y in years]]
+    if version is not None:
+        versions = active["boundary_version"].astype(str).str.split(",")
+        active = active[[version in v for v in versions]]
+    if active.empty:
+        return False
+    latest = active.sort_values("id").iloc[-1]
+    return bool(latest["is_demo"])
 
 
 def values_document(year: int, indicator: str, boundary_version: str | None = None,
@@ -92,7 +107,7 @@ def values_document(year: int, indicator: str, boundary_version: str | None = No
     version = boundary_version or review_version(year).key
     store = Store(cfg.store_path)
     vals = unit_values(store, year, indicator, version)
-    demo = store_is_demo(store)
+    demo = store_is_demo(store, year, version) if vals else False
     return {"year": year, "indicator": ind.key, "boundary_version": version,
             "unit": ind.unit_en, "demo": demo, "label": DEMO_LABEL if demo else None,
             "values": dict(sorted(vals.items()))}

@@ -1,0 +1,285 @@
+"""Where the table is in a sheet: unit column, header block, numbering row, columns.
+
+Recognised by content, not by exact phrases: the unit column is the column whose cells
+match unit names (or codes) of the province, whatever its heading says; the first data
+row is the first row whose unit cell names a unit; the header block is the run of
+header-like rows above it (numbering rows such as "(1) (2) (8)=(4)-(5)+(6)+(7)", total
+and group rows in between are skipped); a group title centred across unmerged cells is
+spread over the columns under it like a merged one. Each other column's header path
+gets its meaning from :mod:`loaders.headers`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from openpyxl.utils import get_column_letter
+
+from loaders.catalog import UnitCatalog, split_prefix
+from loaders.grid import Grid
+from loaders.headers import HeaderAliases
+from loaders.tidy import normalize_code
+from povcore.names import spelling_key
+
+__all__ = ["Column", "Layout", "find_layout", "is_numbering_row", "strip_enum"]
+
+SCAN_ROWS = 400
+MAX_HEADER_ROWS = 5
+_ENUM = re.compile(r"^\s*(?:[IVXLC]+\s*[.)]|\d+(?:\.\d+)*\s*[.)]?|[a-zđ]\s*[.)]|[-+*•])\s+"
+                   r"(?=\S)", re.IGNORECASE)
+_NUMBER_CELL = re.compile(r"^\(?\s*[0-9]{1,2}[a-z]?\s*\)?$|^\(?\s*[A-Za-zĐđ]\s*\)?$")
+_FORMULA_CELL = re.compile(r"^\(?\s*\d{1,2}\s*\)?(\s*[=+\-*/x:]\s*\(?\s*\d{1,2}\s*\)?)+$")
+
+
+def strip_enum(label: str) -> str:
+    """A row label without its list number ("1.", "I.", "a)", "-").
+
+    >>> strip_enum("I. Huyện Tân Phú"), strip_enum("12 Xã Phú Lập"), strip_enum("Xã A")
+    ('Huyện Tân Phú', 'Xã Phú Lập', 'Xã A')
+    """
+    return _ENUM.sub("", label, count=1).strip()
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the table and what it was recognised as."""
+
+    index: int
+    header: str
+    key: str | None = None
+    reason: str = ""
+
+    @property
+    def letter(self) -> str:
+        """Excel column letter."""
+        return get_column_letter(self.index + 1)
+
+
+@dataclass
+class Layout:
+    """The table of one sheet."""
+
+    header_start: int
+    header_end: int
+    first_row: int
+    name_col: int | None
+    code_col: int | None
+    indicators: dict[int, Column] = field(default_factory=dict)
+    ignored: list[Column] = field(default_factory=list)
+    unmapped: list[Column] = field(default_factory=list)
+    duplicates: list[tuple[Column, Column]] = field(default_factory=list)
+    label_cols: tuple[int, ...] = ()
+
+
+def _cell_text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def is_numbering_row(grid: Grid, r: int) -> bool:
+    """Whether row r numbers the columns: "(1) (2)", "A B 1 2", "(8)=(4)-(5)+(6)+(7)".
+
+    >>> is_numbering_row(Grid("s", [["A", "B", 1, 2, "(3)=(1)+(2)"]]), 0)
+    True
+    """
+    cells = [v for v in (grid.value(r, c) for c in range(grid.width)) if _cell_text(v)]
+    if len(cells) < 3:
+        return False
+    texts = [_cell_text(v) for v in cells]
+    if all(_NUMBER_CELL.match(t) or _FORMULA_CELL.match(t) for t in texts):
+        numbers = [int(v) for v in cells if isinstance(v, int | float) and float(v).is_integer()]
+        return numbers == sorted(numbers) and all(n <= 60 for n in numbers)
+    return False
+
+
+def _is_code(catalog: UnitCatalog, v: object) -> bool:
+    try:
+        code = normalize_code(v) if isinstance(v, int | float | str) else None
+    except ValueError:
+        return False
+    return code is not None and any(code in catalog.communes(k) for k in catalog.versions)
+
+
+def _is_name(catalog: UnitCatalog, names: frozenset[str], v: object) -> bool:
+    if not isinstance(v, str) or not v.strip() or v.strip().isdigit() or len(v) > 60:
+        return False
+    bare, _typ, district = split_prefix(strip_enum(v))
+    return not district and spelling_key(bare) in names
+
+
+def _all_names(catalog: UnitCatalog) -> frozenset[str]:
+    out: set[str] = set()
+    for version in catalog.versions.values():
+        out.update(version.by_name)
+    return frozenset(out)
+
+
+def _unit_columns(grid: Grid, catalog: UnitCatalog) -> tuple[int | None, int | None, int | None]:
+    """``(name column, code column, first matching row)`` by content."""
+    names = _all_names(catalog)
+    rows = min(len(grid.values), SCAN_ROWS)
+    name_hits = [0] * grid.width
+    code_hits = [0] * grid.width
+    first: dict[int, int] = {}
+    for r in range(rows):
+        for c, v in enumerate(grid.values[r]):
+            if v is None:
+                continue
+            if _is_code(catalog, v):
+                code_hits[c] += 1
+                first.setdefault(c, r)
+            elif _is_name(catalog, names, v):
+                name_hits[c] += 1
+                first.setdefault(c, r)
+    name_col = max(range(grid.width), key=lambda c: name_hits[c], default=None)
+    code_col = max(range(grid.width), key=lambda c: code_hits[c], default=None)
+    name_col = name_col if name_col is not None and name_hits[name_col] >= 1 else None
+    code_col = code_col if code_col is not None and code_hits[code_col] >= 1 else None
+    starts = [first[c] for c in (name_col, code_col) if c is not None]
+    return name_col, code_col, min(starts) if starts else None
+
+
+def _texts(grid: Grid, r: int) -> list[str]:
+    return [t for t in (_cell_text(v) for v in (grid.values[r] if r < len(grid.values) else []))
+            if t]
+
+
+def _has_numbers(grid: Grid, r: int) -> bool:
+    return any(isinstance(v, int | float) and not isinstance(v, bool)
+               for v in (grid.values[r] if r < len(grid.values) else []))
+
+
+def _header_like(grid: Grid, r: int) -> bool:
+    if r < 0 or is_numbering_row(grid, r) or _has_numbers(grid, r):
+        return False
+    return len(set(_texts(grid, r))) >= 2
+
+
+def _vertically_merged(grid: Grid, r: int) -> bool:
+    """Row ``r`` lies inside a merged range that starts above it (a header block)."""
+    return any(r0 < r <= r1 for r0, _c0, r1, _c1 in grid.merges)
+
+
+def _header_block(grid: Grid, first_row: int) -> tuple[int, int] | None:
+    end = first_row - 1
+    while end >= 0 and first_row - end <= 8 and not _header_like(grid, end):
+        end -= 1
+    if end < 0 or first_row - end > 8:
+        return None
+    start = end
+    while start - 1 >= 0 and end - start + 1 < MAX_HEADER_ROWS and (
+            _header_like(grid, start - 1) or _vertically_merged(grid, start)):
+        start -= 1
+    return start, end
+
+
+def _group_title(grid: Grid, r: int, c: int, end: int) -> str:
+    """Text over column ``c`` on header row ``r``: its own, merged or spread from the left."""
+    own = grid.text(r, c)
+    if own or (r, c) in grid.merged or r == end:
+        return own
+    if not any(grid.text(rr, c) for rr in range(r + 1, end + 1)):
+        return ""
+    for left in range(c - 1, -1, -1):
+        if (r, left) in grid.merged and grid.merged[(r, left)] != (r, left):
+            return ""
+        text = grid.text(r, left)
+        if text:
+            below = any(grid.text(rr, left) for rr in range(r + 1, end + 1))
+            return text if below else ""
+    return ""
+
+
+def _path(grid: Grid, start: int, end: int, c: int) -> list[str]:
+    path: list[str] = []
+    for r in range(start, end + 1):
+        text = _group_title(grid, r, c, end)
+        if text and (not path or path[-1] != text):
+            path.append(text)
+    return path
+
+
+def _classify_columns(layout: Layout, grid: Grid, aliases: HeaderAliases) -> None:
+    unit_cols = {layout.name_col, layout.code_col}
+    labels: list[int] = []
+    for c in range(grid.width):
+        if c in unit_cols:
+            continue
+        path = _path(grid, layout.header_start, layout.header_end, c)
+        if not path:
+            continue
+        _classify(layout, Column(c, " > ".join(path)), path, aliases, labels)
+    layout.label_cols = tuple(labels)
+
+
+def _classify(layout: Layout, col: Column, path: list[str], aliases: HeaderAliases,
+              labels: list[int]) -> None:
+    role = aliases.role(path)
+    if role in ("ignore", "code", "name"):
+        labels.append(col.index)
+        layout.ignored.append(Column(col.index, col.header, None, "không cần / not needed"))
+        return
+    meaning = aliases.meaning(path)
+    if meaning.key is not None:
+        column = Column(col.index, col.header, meaning.key)
+        other = next((o for o in layout.indicators.values() if o.key == meaning.key), None)
+        if other is not None:
+            layout.duplicates.append((other, column))
+            return
+        layout.indicators[col.index] = column
+    elif meaning.persons:
+        layout.ignored.append(Column(col.index, col.header, None,
+                                     "số người, không phải số hộ / persons, not households"))
+    elif meaning.other_period:
+        layout.ignored.append(Column(col.index, col.header, None,
+                                     "kỳ khác, chỉ tiêu hoặc mức thay đổi / another period, a "
+                                     "target or a change"))
+    elif meaning.concept:
+        layout.unmapped.append(col)
+    else:
+        layout.ignored.append(Column(col.index, col.header, None,
+                                     "không liên quan / unrelated"))
+
+
+def _header_role_start(grid: Grid, aliases: HeaderAliases) -> tuple[int | None, int | None,
+                                                                   int | None]:
+    """Fallback when no cell names a unit: a header cell naming the unit column."""
+    for r in range(min(40, len(grid.values))):
+        cols: dict[str, int] = {}
+        for c in range(grid.width):
+            role = aliases.role([grid.text(r, c)]) if grid.text(r, c) else None
+            if role in ("code", "name"):
+                cols.setdefault(role, c)
+        if cols:
+            first = r + 1
+            while first < len(grid.values) and (_header_like(grid, first)
+                                                 or is_numbering_row(grid, first)
+                                                 or _vertically_merged(grid, first)):
+                first += 1
+            return cols.get("name"), cols.get("code"), first
+    return None, None, None
+
+
+def find_layout(grid: Grid, catalog: UnitCatalog, aliases: HeaderAliases) -> Layout | None:
+    """The table of ``grid``, or ``None`` when the sheet holds no unit table."""
+    name_col, code_col, first = _unit_columns(grid, catalog)
+    if first is None:
+        name_col, code_col, first = _header_role_start(grid, aliases)
+    if first is None:
+        return None
+    block = _header_block(grid, first)
+    if block is None:
+        return None
+    layout = Layout(block[0], block[1], block[1] + 1, name_col, code_col)
+    _classify_columns(layout, grid, aliases)
+    return layout
+
+
+def body_rows(grid: Grid, layout: Layout) -> Iterator[int]:
+    """Row indices below the header block."""
+    yield from range(layout.header_end + 1, len(grid.values))
