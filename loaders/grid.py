@@ -20,11 +20,13 @@ import openpyxl
 import python_calamine as pc
 
 from loaders.encodings import decode_csv_bytes, fix_legacy_rows
+from loaders.tidy import parse_number
 from povcore.errors import Issue, PovmapError
 
 __all__ = ["Book", "Grid", "read_book", "read_csv_grid"]
 
 _FORMULA_TAG = re.compile(rb"<f[\s>/]")
+_NUMERIC = re.compile(r"^[+-]?\d[\d .,\u00a0]*$")
 
 
 @dataclass
@@ -71,6 +73,17 @@ def _clean(value: object) -> object:
     if isinstance(value, str):
         text = value.strip()
         return text or None
+    return value
+
+
+def _csv_value(text: str) -> object:
+    """A CSV field: numbers as numbers (Vietnamese separators), text stripped."""
+    value = _clean(text)
+    if isinstance(value, str) and _NUMERIC.match(value):
+        try:
+            return parse_number(value)
+        except ValueError:
+            return value
     return value
 
 
@@ -189,7 +202,7 @@ def read_csv_grid(data: bytes, file: str) -> tuple[Grid, str, str]:
     sample = "\n".join(text.splitlines()[:30])
     counts = {sep: sample.count(sep) for sep in (";", ",", "\t")}
     separator = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
-    rows: list[list[object]] = [[_clean(v) for v in row]
+    rows: list[list[object]] = [[_csv_value(v) for v in row]
                                 for row in csv.reader(io.StringIO(text), delimiter=separator)]
     fixed, legacy = fix_legacy_rows(rows)
     return Grid(file, fixed, encoding=legacy), encoding, separator

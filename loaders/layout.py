@@ -71,6 +71,7 @@ class Layout:
     unmapped: list[Column] = field(default_factory=list)
     duplicates: list[tuple[Column, Column]] = field(default_factory=list)
     label_cols: tuple[int, ...] = ()
+    district_col: int | None = None
 
 
 def _cell_text(v: object) -> str:
@@ -108,8 +109,13 @@ def _is_code(catalog: UnitCatalog, v: object) -> bool:
 def _is_name(catalog: UnitCatalog, names: frozenset[str], v: object) -> bool:
     if not isinstance(v, str) or not v.strip() or v.strip().isdigit() or len(v) > 60:
         return False
-    bare, _typ, district = split_prefix(strip_enum(v))
-    return not district and spelling_key(bare) in names
+    bare, typ, district = split_prefix(strip_enum(v))
+    return not district and spelling_key(bare) in names and (
+        typ is not None or spelling_key(bare) not in _district_names(catalog))
+
+
+def _district_names(catalog: UnitCatalog) -> frozenset[str]:
+    return frozenset(k for v in catalog.versions.values() for k in v.district_by_name)
 
 
 def _all_names(catalog: UnitCatalog) -> frozenset[str]:
@@ -123,23 +129,24 @@ def _unit_columns(grid: Grid, catalog: UnitCatalog) -> tuple[int | None, int | N
     """``(name column, code column, first matching row)`` by content."""
     names = _all_names(catalog)
     rows = min(len(grid.values), SCAN_ROWS)
-    name_hits = [0] * grid.width
-    code_hits = [0] * grid.width
+    name_hits: list[set[str]] = [set() for _ in range(grid.width)]
+    code_hits: list[set[str]] = [set() for _ in range(grid.width)]
     first: dict[int, int] = {}
     for r in range(rows):
         for c, v in enumerate(grid.values[r]):
             if v is None:
                 continue
             if _is_code(catalog, v):
-                code_hits[c] += 1
+                code_hits[c].add(str(v))
                 first.setdefault(c, r)
             elif _is_name(catalog, names, v):
-                name_hits[c] += 1
+                name_hits[c].add(str(v))
                 first.setdefault(c, r)
-    name_col = max(range(grid.width), key=lambda c: name_hits[c], default=None)
-    code_col = max(range(grid.width), key=lambda c: code_hits[c], default=None)
-    name_col = name_col if name_col is not None and name_hits[name_col] >= 1 else None
-    code_col = code_col if code_col is not None and code_hits[code_col] >= 1 else None
+    # distinct matches: a district column repeating one name loses to the commune column
+    name_col = max(range(grid.width), key=lambda c: len(name_hits[c]), default=None)
+    code_col = max(range(grid.width), key=lambda c: len(code_hits[c]), default=None)
+    name_col = name_col if name_col is not None and name_hits[name_col] else None
+    code_col = code_col if code_col is not None and code_hits[code_col] else None
     starts = [first[c] for c in (name_col, code_col) if c is not None]
     return name_col, code_col, min(starts) if starts else None
 
@@ -150,7 +157,9 @@ def _texts(grid: Grid, r: int) -> list[str]:
 
 
 def _has_numbers(grid: Grid, r: int) -> bool:
-    return any(isinstance(v, int | float) and not isinstance(v, bool)
+    """Numbers or formulas in the row (a formula's value is a number)."""
+    return any((isinstance(v, int | float) and not isinstance(v, bool))
+               or (isinstance(v, str) and v.startswith("="))
                for v in (grid.values[r] if r < len(grid.values) else []))
 
 
@@ -205,7 +214,7 @@ def _path(grid: Grid, start: int, end: int, c: int) -> list[str]:
 
 
 def _classify_columns(layout: Layout, grid: Grid, aliases: HeaderAliases) -> None:
-    unit_cols = {layout.name_col, layout.code_col}
+    unit_cols = {layout.name_col, layout.code_col, layout.district_col}
     labels: list[int] = []
     for c in range(grid.width):
         if c in unit_cols:
@@ -276,8 +285,24 @@ def find_layout(grid: Grid, catalog: UnitCatalog, aliases: HeaderAliases) -> Lay
     if block is None:
         return None
     layout = Layout(block[0], block[1], block[1] + 1, name_col, code_col)
+    layout.district_col = _district_column(grid, catalog, layout)
     _classify_columns(layout, grid, aliases)
     return layout
+
+
+def _district_column(grid: Grid, catalog: UnitCatalog, layout: Layout) -> int | None:
+    """A column left of the unit names whose cells name districts (context per row)."""
+    names = _district_names(catalog)
+    if layout.name_col is None:
+        return None
+    for c in range(layout.name_col):
+        cells = [grid.value(r, c) for r in range(layout.first_row,
+                                                 min(len(grid.values), layout.first_row + 50))]
+        texts = [v for v in cells if isinstance(v, str) and v.strip()]
+        hits = [t for t in texts if spelling_key(split_prefix(strip_enum(t))[0]) in names]
+        if texts and len(hits) * 2 >= len(texts):
+            return c
+    return None
 
 
 def body_rows(grid: Grid, layout: Layout) -> Iterator[int]:

@@ -194,7 +194,7 @@ def _number(st: _Sheet, r: int, c: int, raw: object, rate: bool) -> float | None
     if isinstance(raw, str) and raw.startswith("="):
         try:
             return evaluate(raw, lambda rr, cc: _lookup(st, rr, cc))
-        except FormulaError:
+        except (FormulaError, RecursionError):
             st.issue(r, c, f"công thức chưa có giá trị: {raw} / formula without a computed "
                      f"value: {raw}", "mở và lưu lại tệp trong Excel (để Excel tính công thức) "
                      "/ open and save the file in Excel so it computes the formulas",
@@ -353,7 +353,8 @@ def _unit_row(st: _Sheet, r: int, label: str, code: str | None, values: dict[int
                          "đơn vị / row has numbers but no unit name or code",
                          "ghi tên hoặc mã đơn vị / give the unit name or code")
             return
-        found = st.catalog.match(st.version, label, st.context, st.section, st.seen)
+        found = st.catalog.match(st.version, label, st.context, _row_district(st, r) or
+                                 st.section, st.seen)
         if found.code is None:
             st.issue(r, st.layout.name_col, found.message, found.hint, value=label)
             return
@@ -362,6 +363,13 @@ def _unit_row(st: _Sheet, r: int, label: str, code: str | None, values: dict[int
         return
     _fill_empty(st, r, values, empty)
     _store_unit(st, r, code, values)
+
+
+def _row_district(st: _Sheet, r: int) -> str | None:
+    """District named in the row's district column, if the table has one."""
+    c = st.layout.district_col
+    v = st.grid.value(r, c) if c is not None else None
+    return st.catalog.district_code(st.version, strip_enum(v)) if isinstance(v, str) else None
 
 
 def _code_ok(st: _Sheet, r: int, code: str, label: str) -> bool:

@@ -153,3 +153,180 @@ def simple(rows: list[Row], title: str = "Rà soát năm 2023",
                                    "Hộ nghèo A", "Hộ nghèo B", "Tỷ lệ hộ nghèo (%)",
                                    *extra_header]]
     return SheetSpec(title=[title], header=header, rows=rows)
+
+
+# --------------------------------------------------------------------------- realistic files
+# A second, more general factory: whole report files as officers send them (title block,
+# header with merged or centred group titles, numbering row, body, signature block),
+# written as .xlsx/.xlsm, .ods (hand-written OpenDocument XML), CSV in several encodings,
+# and with text in the legacy TCVN3 or VNI fonts.
+
+
+@dataclass
+class Table:
+    """One sheet of a report file (row-major cell values; ``=…`` strings are formulas)."""
+
+    title: list[list[object]] = field(default_factory=list)
+    header: list[list[object]] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)  # relative to the first header row
+    centred: list[str] = field(default_factory=list)  # centred across, NOT merged
+    numbering: list[object] | None = None
+    rows: list[list[object]] = field(default_factory=list)
+    footer: list[list[object]] = field(default_factory=list)
+    name: str = "Biểu 01"
+    hidden: bool = False
+
+    def grid(self) -> list[list[object]]:
+        """Every row of the sheet, top to bottom (a blank row after the title)."""
+        out: list[list[object]] = [list(r) for r in self.title]
+        if self.title:
+            out.append([])
+        out += [list(r) for r in self.header]
+        if self.numbering is not None:
+            out.append(list(self.numbering))
+        out += [list(r) for r in self.rows]
+        if self.footer:
+            out.append([])
+            out += [list(r) for r in self.footer]
+        return out
+
+    @property
+    def header_top(self) -> int:
+        """Excel row number of the first header row."""
+        return len(self.title) + (2 if self.title else 1)
+
+    @property
+    def first_row(self) -> int:
+        """Excel row number of ``rows[0]``."""
+        return self.header_top + len(self.header) + (self.numbering is not None)
+
+
+def write_xlsx(path: Path, *tables: Table) -> Path:
+    """Write tables as sheets of an .xlsx (or .xlsm) file with openpyxl."""
+    from openpyxl.styles import Alignment
+
+    wb = Workbook()
+    for i, table in enumerate(tables):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        assert ws is not None
+        ws.title = table.name
+        for r, row in enumerate(table.grid(), start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    ws.cell(r, c, value)
+        for rng in table.merges:
+            ws.merge_cells(_shift(rng, table.header_top - 1))
+        for rng in table.centred:
+            for row_cells in ws[_shift(rng, table.header_top - 1)]:
+                for cell in row_cells:
+                    cell.alignment = Alignment(horizontal="centerContinuous")
+        if table.hidden:
+            ws.sheet_state = "hidden"
+    wb.save(path)
+    return path
+
+
+def _ods_cell(value: object) -> str:
+    from xml.sax.saxutils import escape
+
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>")
+    return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}' \
+           "</text:p></table:table-cell>"
+
+
+def write_ods(path: Path, *tables: Table) -> Path:
+    """Write tables as an OpenDocument spreadsheet (XML written here; no odfpy needed)."""
+    import zipfile
+
+    sheets = []
+    for table in tables:
+        rows = "".join("<table:table-row>" + "".join(_ods_cell(v) for v in row)
+                       + "</table:table-row>" if row else
+                       "<table:table-row><table:table-cell/></table:table-row>"
+                       for row in table.grid())
+        sheets.append(f'<table:table table:name="{table.name}">{rows}</table:table>')
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet>{"".join(sheets)}</office:spreadsheet></office:body>'
+        "</office:document-content>")
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+        ' manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:version="1.2" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"),
+                    "application/vnd.oasis.opendocument.spreadsheet",
+                    compress_type=zipfile.ZIP_STORED)
+        zf.writestr("META-INF/manifest.xml", manifest)
+        zf.writestr("content.xml", content)
+    return path
+
+
+def write_csv(path: Path, table: Table, encoding: str = "utf-8", sep: str = ",",
+              decimal_comma: bool = False) -> Path:
+    """Write one table as CSV ("utf-8", "utf-8-sig" or "cp1258" as Windows writes it)."""
+    import csv
+    import io
+
+    from loaders.encodings import encode_cp1258
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=sep, lineterminator="\r\n")
+    for row in table.grid():
+        writer.writerow(["" if v is None else (str(v).replace(".", ",") if decimal_comma
+                                               and isinstance(v, float) else v) for v in row])
+    text = buf.getvalue()
+    data = encode_cp1258(text) if encoding == "cp1258" else text.encode(encoding)
+    path.write_bytes(data)
+    return path
+
+
+def _legacy_encoder(encoding: str) -> dict[str, str]:
+    import tomllib
+    import unicodedata
+
+    from loaders.encodings import _TABLES
+
+    with _TABLES.open("rb") as fh:
+        table = tomllib.load(fh)["tcvn3" if encoding == "TCVN3" else "vni"]
+    out: dict[str, str] = {}
+    for legacy, uni in sorted(table.items(), key=lambda kv: len(kv[0])):
+        uni = unicodedata.normalize("NFC", uni)
+        if len(uni) == 1 and not unicodedata.combining(uni):
+            out.setdefault(uni, legacy)
+    return out
+
+
+def to_legacy(text: str, encoding: str) -> str:
+    """Text as typed with a TCVN3 (ABC) or VNI font (what Excel stores for it)."""
+    import unicodedata
+
+    enc = _legacy_encoder(encoding)
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        # TCVN3 has no upper-case toned letters: the ".VnTimeH" font draws the lower ones
+        out.append(enc.get(ch) or (enc.get(ch.lower(), ch) if encoding == "TCVN3" else ch))
+    return "".join(out)
+
+
+def legacy_table(table: Table, encoding: str) -> Table:
+    """The same table with every text typed in a legacy font."""
+    def conv(rows: list[list[object]]) -> list[list[object]]:
+        return [[to_legacy(v, encoding) if isinstance(v, str) and not v.startswith("=") else v
+                 for v in row] for row in rows]
+
+    return Table(conv(table.title), conv(table.header), table.merges, table.centred,
+                 table.numbering, conv(table.rows), conv(table.footer), table.name,
+                 table.hidden)
