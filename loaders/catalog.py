@@ -24,6 +24,7 @@ from povcore.units import VERSIONS, registry
 
 __all__ = ["NameMatch", "Unit", "UnitCatalog", "split_prefix"]
 
+_NOTE = re.compile(r"\s*(\([^)]*\)|\*+)\s*$")
 _DISTRICT_PREFIXES = ("thanh pho ", "thi xa ", "huyen ", "tp ", "tx ", "quan ")
 _COMMUNE_PREFIXES = {"thi tran ": "Thị trấn", "phuong ": "Phường", "xa ": "Xã",
                      "tt ": "Thị trấn", "p ": "Phường", "x ": "Xã"}
@@ -58,8 +59,10 @@ def split_prefix(label: str) -> tuple[str, str | None, bool]:
 
     >>> split_prefix("TT. Định Quán"), split_prefix("Huyện Tân Phú")[2]
     (('Định Quán', 'Thị trấn', False), True)
+    >>> split_prefix("Xã Phú Sơn (xã khu vực III)")[0], split_prefix("Bom Bo*")[0]
+    ('Phú Sơn', 'Bom Bo')
     """
-    text = unicodedata.normalize("NFC", label).strip()
+    text = _NOTE.sub("", unicodedata.normalize("NFC", label)).strip() or label.strip()
     plain = re.sub(r"\s+", " ", fold_text(text).replace(".", " ")) + " "
     for prefix in _DISTRICT_PREFIXES:
         if plain.startswith(prefix):

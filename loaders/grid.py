@@ -196,7 +196,7 @@ def read_csv_grid(data: bytes, file: str) -> tuple[Grid, str, str]:
     >>> from loaders.encodings import encode_cp1258
     >>> g, enc, sep = read_csv_grid(encode_cp1258("Mã;Tên\n26068;Hóa An\n"), "a.csv")
     >>> g.values[1], enc, sep
-    (['26068', 'Hóa An'], 'windows-1258', ';')
+    ([26068.0, 'Hóa An'], 'windows-1258', ';')
     """
     text, encoding = decode_csv_bytes(data)
     sample = "\n".join(text.splitlines()[:30])

@@ -109,12 +109,21 @@ class Meaning:
 
 
 def _group(text: str) -> str | None:
-    """Poor-household group A or B named by the words, else ``None``."""
-    if _has(text, "khong co lao dong") or _has(text, "khong lao dong") or _has(text, "b"):
+    """Poor-household group A or B named by the words, else ``None``.
+
+    A: "nhóm A", "có (khả năng) lao động"; B: "nhóm B", "không có (khả năng) lao động".
+    """
+    if _has(text, "b") or (_has(text, "lao dong") and _has(text, "khong")):
         return "b"
-    if _has(text, "co lao dong") or _has(text, "a"):
+    if _has(text, "a") or _has(text, "lao dong"):
         return "a"
     return None
+
+
+def _combined(text: str) -> bool:
+    """Poor and near-poor counted together ("hộ nghèo, hộ cận nghèo")."""
+    plain = f" {text} ".replace(" can ngheo ", " ")
+    return _has(text, "can ngheo") and " ngheo " in plain and not _has(text, "thieu hut")
 
 
 def _deprivation(text: str) -> str | None:
@@ -253,7 +262,9 @@ class HeaderAliases:
         for candidate in (" > ".join(parts), " ".join(parts)):
             if candidate in self.paths:
                 return Meaning(self.paths[candidate], True)
-        return meaning_of(" ".join(_dedupe(parts)))
+        if any(_combined(p) for p in parts):
+            return Meaning(None, True, other_period=True)
+        return meaning_of(" ".join(parts))
 
     def indicator(self, path: list[str]) -> str | None:
         """Indicator key of a header path (``*_rate`` for rate columns), or ``None``.
@@ -262,15 +273,6 @@ class HeaderAliases:
         'poor_b'
         """
         return self.meaning(path).key
-
-
-def _dedupe(parts: list[str]) -> list[str]:
-    """Words of the path once each, in order ("hộ nghèo > hộ nghèo a" → "ho ngheo a")."""
-    seen: list[str] = []
-    for word in " ".join(parts).split():
-        if word not in seen or word in {"a", "b"}:
-            seen.append(word)
-    return seen
 
 
 def _indicator_paths(section: dict[str, Any], abbreviations: dict[str, str]) -> dict[str, str]:

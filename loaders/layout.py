@@ -21,7 +21,7 @@ from loaders.catalog import UnitCatalog, split_prefix
 from loaders.grid import Grid
 from loaders.headers import HeaderAliases
 from loaders.tidy import normalize_code
-from povcore.names import spelling_key
+from povcore.names import fold_text, spelling_key
 
 __all__ = ["Column", "Layout", "find_layout", "is_numbering_row", "strip_enum"]
 
@@ -163,10 +163,18 @@ def _has_numbers(grid: Grid, r: int) -> bool:
                for v in (grid.values[r] if r < len(grid.values) else []))
 
 
+_TITLE_WORDS = re.compile(r"\b(uy ban nhan dan|ubnd|cong hoa xa hoi|doc lap tu do|bao cao|"
+                          r"mau so|bieu so|kem theo|so bc|so qd)\b")
+
+
 def _header_like(grid: Grid, r: int) -> bool:
+    """Two or more texts, no numbers, not a numbering row and not a title line."""
     if r < 0 or is_numbering_row(grid, r) or _has_numbers(grid, r):
         return False
-    return len(set(_texts(grid, r))) >= 2
+    texts = set(_texts(grid, r))
+    if any(_TITLE_WORDS.search(fold_text(t)) for t in texts):
+        return False
+    return len(texts) >= 2
 
 
 def _vertically_merged(grid: Grid, r: int) -> bool:
@@ -246,8 +254,8 @@ def _classify(layout: Layout, col: Column, path: list[str], aliases: HeaderAlias
                                      "số người, không phải số hộ / persons, not households"))
     elif meaning.other_period:
         layout.ignored.append(Column(col.index, col.header, None,
-                                     "kỳ khác, chỉ tiêu hoặc mức thay đổi / another period, a "
-                                     "target or a change"))
+                                     "kỳ khác, chỉ tiêu, mức thay đổi hoặc tổng gộp / "
+                                     "another period, a target, a change or a combined total"))
     elif meaning.concept:
         layout.unmapped.append(col)
     else:

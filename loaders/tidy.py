@@ -180,7 +180,7 @@ def normalize_code(raw: object) -> str | None:
         return None
     if not _CODE.match(text):
         raise ValueError(text)
-    return text.split(".")[0]
+    return text.split(".")[0].lstrip("0") or "0"
 
 
 # --------------------------------------------------------------------------- validation

@@ -40,6 +40,8 @@ __all__ = ["HeaderAliases", "SheetReport", "WorkbookResult", "read_review_book"]
 RowKind = Literal["blank", "skip", "footer", "total", "subtotal", "group", "section", "unit"]
 _DASHES = {"-", "–", "—", "--", "x", "X"}
 _YEAR = re.compile(r"(thang\s+\d{1,2}\s+)?\bnam\s+(\d{4})\b")
+_BARE_YEAR = re.compile(r"(?<![\d/.\-])(20[1-3]\d)(?![\d/.\-])")
+_NOT_TITLE_YEAR = ("thong tu", "kem theo", "nghi dinh", "quyet dinh", "giai doan", "ke hoach")
 _TOTAL = ("tong cong", "toan tinh", "toan huyen", "toan thanh pho", "toan thi xa", "tong so",
           "cong toan", "tinh dong nai", "tong")
 _SUBTOTAL = ("cong", "cong huyen", "cong thanh pho", "tong huyen", "cong thi xa")
@@ -493,9 +495,12 @@ def _title_year(grid: Grid, rows: range) -> list[int]:
             if not isinstance(v, str):
                 continue
             text = _words(v)
-            if "thong tu" in text or "kem theo" in text or "nghi dinh" in text:
+            if any(w in text for w in _NOT_TITLE_YEAR):
                 continue
-            years.extend(int(m.group(2)) for m in _YEAR.finditer(text) if not m.group(1))
+            found = [int(m.group(2)) for m in _YEAR.finditer(text) if not m.group(1)]
+            if not found and not _DATE_LINE.search(fold_text(v)) and "ngay" not in text:
+                found = [int(y) for y in _BARE_YEAR.findall(fold_text(v))]
+            years.extend(found)
     return sorted(set(years))
 
 
@@ -649,7 +654,7 @@ def _read_sheet(grid: Grid, layout: Layout, opts: _Options) -> tuple[_Sheet | No
 
 
 def _unit_map(st: _Sheet) -> dict[tuple[str, str], float]:
-    return {(c.unit_code, c.indicator): c.value for c in st.cells}
+    return {(f"{c.unit_code}", f"{c.indicator} {c.year}"): c.value for c in st.cells}
 
 
 def _keep_sheets(states: list[_Sheet]) -> tuple[list[_Sheet], list[Issue]]:
