@@ -25,7 +25,7 @@ from povcore.errors import Issue, PovmapError, Report
 from povcore.indicators import COUNT_KEYS
 from povcore.units import VERSIONS
 
-__all__ = ["VALUE_COLUMNS", "ParsedImport", "read_values"]
+__all__ = ["VALUE_COLUMNS", "ParsedImport", "RejectedFile", "read_values"]
 
 VALUE_COLUMNS: tuple[str, ...] = ("unit_code", "boundary_version", "year", "indicator",
                                   "value", "sheet", "row", "column")
@@ -52,6 +52,14 @@ class ParsedImport:
     sha256: str
     n_rows: int
     structure: dict[str, Any] = field(default_factory=dict)
+
+
+class RejectedFile(PovmapError):
+    """A rejected file, with what was recognised in it (``structure``, as accepted files)."""
+
+    def __init__(self, summary: str, issues: list[Issue], structure: dict[str, Any]) -> None:
+        super().__init__(summary, issues)
+        self.structure = structure
 
 
 def _fail(file: str, message: str, hint: str) -> PovmapError:
@@ -207,7 +215,9 @@ def read_values(path: Path, year: int | None = None, boundary_version: str | Non
     if not cells and not report.errors:
         report.add(Issue("không có dòng số liệu nào / no data rows", file=file,
                          hint="tệp không có giá trị nào để nhập / the file holds no values"))
-    report.raise_if_errors(f"{file}: {len(report.errors)} lỗi, không nhập / "
-                           f"{len(report.errors)} errors, nothing imported")
+    if report.errors:
+        raise RejectedFile(f"{file}: {len(report.errors)} lỗi, không nhập / "
+                           f"{len(report.errors)} errors, nothing imported", report.issues,
+                           structure)
     return ParsedImport(_frame(cells), report, file, hashlib.sha256(data).hexdigest(), n_rows,
                         structure)
