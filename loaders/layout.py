@@ -30,6 +30,7 @@ MAX_HEADER_ROWS = 5
 _ENUM = re.compile(r"^\s*(?:[IVXLC]+\s*[.)]|\d+(?:\.\d+)*\s*[.)]?|[a-zđ]\s*[.)]|[-+*•])\s+"
                    r"(?=\S)", re.IGNORECASE)
 _NUMBER_CELL = re.compile(r"^\(?\s*[0-9]{1,2}[a-z]?\s*\)?$|^\(?\s*[A-Za-zĐđ]\s*\)?$")
+_YEARS = re.compile(r"(?<!\d)(20[1-3]\d)(?!\d)")
 _FORMULA_CELL = re.compile(r"^\(?\s*\d{1,2}\s*\)?(\s*[=+\-*/x:]\s*\(?\s*\d{1,2}\s*\)?)+$")
 
 
@@ -50,6 +51,7 @@ class Column:
     header: str
     key: str | None = None
     reason: str = ""
+    years: tuple[int, ...] = ()
 
     @property
     def letter(self) -> str:
@@ -72,6 +74,30 @@ class Layout:
     duplicates: list[tuple[Column, Column]] = field(default_factory=list)
     label_cols: tuple[int, ...] = ()
     district_col: int | None = None
+    candidates: list[Column] = field(default_factory=list)
+
+    def settle(self, year: int | None) -> None:
+        """Choose the indicator columns for the review ``year``.
+
+        A column whose header names other years only ("Năm 2023" beside "Năm 2024") is
+        listed as ignored; two columns left with one meaning are a conflict.
+        """
+        self.indicators, self.duplicates = {}, []
+        for col in self.candidates:
+            if year is not None and col.years and year not in col.years:
+                self.ignored.append(Column(col.index, col.header, None,
+                                           f"năm khác / another year: {col.years[0]}"))
+                continue
+            other = next((o for o in self.indicators.values() if o.key == col.key), None)
+            if other is not None:
+                self.duplicates.append((other, col))
+            else:
+                self.indicators[col.index] = col
+
+    @property
+    def header_years(self) -> list[int]:
+        """Years named by indicator headers (when the title names none)."""
+        return sorted({y for c in self.candidates for y in c.years})
 
 
 def _cell_text(v: object) -> str:
@@ -243,12 +269,8 @@ def _classify(layout: Layout, col: Column, path: list[str], aliases: HeaderAlias
         return
     meaning = aliases.meaning(path)
     if meaning.key is not None:
-        column = Column(col.index, col.header, meaning.key)
-        other = next((o for o in layout.indicators.values() if o.key == meaning.key), None)
-        if other is not None:
-            layout.duplicates.append((other, column))
-            return
-        layout.indicators[col.index] = column
+        years = tuple(sorted({int(y) for y in _YEARS.findall(col.header)}))
+        layout.candidates.append(Column(col.index, col.header, meaning.key, years=years))
     elif meaning.persons:
         layout.ignored.append(Column(col.index, col.header, None,
                                      "số người, không phải số hộ / persons, not households"))
@@ -295,6 +317,7 @@ def find_layout(grid: Grid, catalog: UnitCatalog, aliases: HeaderAliases) -> Lay
     layout = Layout(block[0], block[1], block[1] + 1, name_col, code_col)
     layout.district_col = _district_column(grid, catalog, layout)
     _classify_columns(layout, grid, aliases)
+    layout.settle(None)
     return layout
 
 

@@ -506,8 +506,9 @@ def _title_year(grid: Grid, rows: range) -> list[int]:
 
 def _sheet_year(grid: Grid, layout: Layout, year: int | None,
                 file: str) -> tuple[int | None, list[Issue]]:
-    found = _title_year(grid, range(layout.header_start)) or \
-        _title_year(grid, range(layout.header_start, layout.header_end + 1))
+    found = _title_year(grid, range(layout.header_start))
+    if not found and len(layout.header_years) == 1:
+        found = layout.header_years
     where: dict[str, Any] = {"file": file, "sheet": grid.name, "row": 1}
     if year is not None:
         if found and year not in found:
@@ -520,6 +521,8 @@ def _sheet_year(grid: Grid, layout: Layout, year: int | None,
         return year, []
     if len(found) == 1:
         return found[0], []
+    if len(found) > 1 and set(found) <= set(layout.header_years):
+        return max(found), []  # a comparison table: the latest year is the review
     seen = f" (thấy / found: {', '.join(map(str, found))})" if found else ""
     return None, [Issue(
         f"không xác định được năm rà soát từ tiêu đề{seen} / cannot tell the review year "
@@ -633,8 +636,9 @@ def _report(grid: Grid, layout: Layout) -> SheetReport:
 
 def _read_sheet(grid: Grid, layout: Layout, opts: _Options) -> tuple[_Sheet | None,
                                                                       list[Issue]]:
-    issues = _layout_issues(layout, grid, opts.file)
     year, year_issues = _sheet_year(grid, layout, opts.year, opts.file)
+    layout.settle(year)
+    issues = _layout_issues(layout, grid, opts.file)
     report = _report(grid, layout)
     if year is None or not layout.indicators:
         return None, issues + year_issues

@@ -329,6 +329,17 @@ def good_deprivations(d: Path) -> Path:
         merges=["A1:A2", "B1:B2", "C1:C2", "D1:F1"]))
 
 
+def good_two_year_groups(d: Path) -> Path:
+    header: list[list[object]] = [
+        ["STT", "Đơn vị", "Năm 2023", None, "Năm 2024", None],
+        [None, None, "Hộ nghèo", "Hộ cận nghèo", "Hộ nghèo", "Hộ cận nghèo"]]
+    rows: list[list[object]] = [[1, "Thị trấn Đức Phong", 41, 50, 30, 45],
+                                [2, "Xã Đak Nhau", 77, 80, 60, 70]]
+    return write_xlsx(d / "two_years.xlsx", Table(
+        title=[["SO SÁNH KẾT QUẢ RÀ SOÁT HỘ NGHÈO NĂM 2024 VỚI NĂM 2023"]], header=header,
+        rows=rows, merges=["A1:A2", "B1:B2", "C1:D1", "E1:F1"]))
+
+
 def good_sections(d: Path) -> Path:
     return build_simple(d / "sections.xlsx", three_row_names())
 
@@ -382,6 +393,8 @@ GOOD: dict[str, tuple[Callable[[Path], Path], int, str, dict[str, dict[str, floa
     "deprivation_group": (good_deprivations, 2024, "2024", {
         "deprived_employment": {"25396": 12.0, "25399": 25.0},
         "deprived_water": {"25396": 3.0, "25399": 30.0}}),
+    "year_groups_side_by_side": (good_two_year_groups, 2024, "2024", {
+        "poor": {"25396": 30.0, "25399": 60.0}, "near_poor": {"25396": 45.0, "25399": 70.0}}),
     "district_sections_no_diacritics": (good_sections, 2022, "2021", {
         "poor": {"26116": 40.0, "26143": 60.0, "26206": 20.0, "26209": 50.0}}),
 }
