@@ -25,7 +25,7 @@ from povcore.units import VERSIONS, registry
 __all__ = ["NameMatch", "Unit", "UnitCatalog", "split_prefix"]
 
 _NOTE = re.compile(r"\s*(\([^)]*\)|\*+)\s*$")
-_DISTRICT_PREFIXES = ("thanh pho ", "thi xa ", "huyen ", "tp ", "tx ", "quan ")
+_DISTRICT_PREFIXES = ("thanh pho ", "thi xa ", "huyen ", "tp ", "tx ", "quan ", "h ")
 _COMMUNE_PREFIXES = {"thi tran ": "Thị trấn", "phuong ": "Phường", "xa ": "Xã",
                      "tt ": "Thị trấn", "p ": "Phường", "x ": "Xã"}
 

@@ -27,7 +27,7 @@ __all__ = ["Column", "Layout", "find_layout", "is_numbering_row", "strip_enum"]
 
 SCAN_ROWS = 400
 MAX_HEADER_ROWS = 5
-_ENUM = re.compile(r"^\s*(?:[IVXLC]+\s*[.)]|\d+(?:\.\d+)*\s*[.)]?|[a-zđ]\s*[.)]|[-+*•])\s+"
+_ENUM = re.compile(r"^\s*(?:(?!X\s*[.)])[IVXLC]+\s*[.)]|\d+(?:\.\d+)*\s*[.)]?|[a-gi-orsu-wyzđ]\s*[.)]|[-+*•])\s+"
                    r"(?=\S)", re.IGNORECASE)
 _NUMBER_CELL = re.compile(r"^\(?\s*[0-9]{1,2}[a-z]?\s*\)?$|^\(?\s*[A-Za-zĐđ]\s*\)?$")
 _YEARS = re.compile(r"(?<!\d)(20[1-3]\d)(?!\d)")

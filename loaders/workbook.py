@@ -166,12 +166,15 @@ def _label(st: _Sheet, r: int) -> str:
 
 
 def _text_kind(label: str) -> RowKind:
+    """Total, subtotal or group row by its words ("Tổng cộng", "Cộng huyện X", "Thành thị")."""
     text = _words(strip_enum(label))
-    if text in _SUBTOTAL:
+    if text in _SUBTOTAL or text.startswith(("cong huyen", "cong thanh pho", "cong thi xa",
+                                             "tong huyen", "cong ")):
         return "subtotal"
-    if text in _TOTAL or text.startswith(("tong cong", "toan tinh", "tong so")):
+    if text in _TOTAL or text.startswith(("tong cong", "toan tinh", "tong so", "toan huyen",
+                                          "toan thanh pho", "toan thi xa", "tong toan")):
         return "total"
-    if text in _GROUPS:
+    if text in _GROUPS or text.startswith(("khu vuc ", "cac xa ", "cac phuong ")):
         return "group"
     return "unit"
 
