@@ -27,8 +27,9 @@ __all__ = ["Column", "Layout", "find_layout", "is_numbering_row", "strip_enum"]
 
 SCAN_ROWS = 400
 MAX_HEADER_ROWS = 5
-_ENUM = re.compile(r"^\s*(?:(?!X\s*[.)])[IVXLC]+\s*[.)]|\d+(?:\.\d+)*\s*[.)]?|[a-gi-orsu-wyzđ]\s*[.)]|[-+*•])\s+"
-                   r"(?=\S)", re.IGNORECASE)
+# list numbers: I. II. (not "X." = Xã), 1. 1.2, a) b. (not the type letters h p q t x), -
+_ENUM = re.compile(r"^\s*(?:(?!X\s*[.)])[IVXLC]+\s*[.)]|\d+(?:\.\d+)*\s*[.)]?"
+                   r"|[a-gi-orsu-wyzđ]\s*[.)]|[-+*•])\s+(?=\S)", re.IGNORECASE)
 _NUMBER_CELL = re.compile(r"^\(?\s*[0-9]{1,2}[a-z]?\s*\)?$|^\(?\s*[A-Za-zĐđ]\s*\)?$")
 _YEARS = re.compile(r"(?<!\d)(20[1-3]\d)(?!\d)")
 _FORMULA_CELL = re.compile(r"^\(?\s*\d{1,2}\s*\)?(\s*[=+\-*/x:]\s*\(?\s*\d{1,2}\s*\)?)+$")
