@@ -330,3 +330,103 @@ def legacy_table(table: Table, encoding: str) -> Table:
     return Table(conv(table.title), conv(table.header), table.merges, table.centred,
                  table.numbering, conv(table.rows), conv(table.footer), table.name,
                  table.hidden)
+
+
+# --------------------------------------------------------------------------- .xls (BIFF8)
+# No library here writes .xls, so the factory writes the format itself: a BIFF8
+# "Workbook" stream (BOF, BOUNDSHEET, cell records, MERGEDCELLS, EOF) inside a minimal
+# OLE compound file (one FAT sector, one directory sector, 512-byte sectors).
+
+
+def _record(kind: int, body: bytes) -> bytes:
+    import struct
+
+    return struct.pack("<HH", kind, len(body)) + body
+
+
+def _xls_string(text: str, length_bytes: int) -> bytes:
+    import struct
+
+    data = text.encode("utf-16-le")
+    head = struct.pack("<B" if length_bytes == 1 else "<H", len(text))
+    return head + b"\x01" + data
+
+
+def _xls_sheet(table: Table) -> bytes:
+    import struct
+
+    grid = table.grid()
+    width = max((len(r) for r in grid), default=1)
+    out = _record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 6))
+    out += _record(0x0200, struct.pack("<IIHHH", 0, len(grid), 0, width, 0))
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                out += _record(0x0203, struct.pack("<HHHd", r, c, 0, float(value)))
+            else:
+                out += _record(0x0204, struct.pack("<HHH", r, c, 0) + _xls_string(str(value), 2))
+    if table.merges:
+        refs = b""
+        for rng in table.merges:
+            a, b = _shift(rng, table.header_top - 1).split(":")
+            (r0, c0), (r1, c1) = _ref(a), _ref(b)
+            refs += struct.pack("<HHHH", r0, r1, c0, c1)
+        out += _record(0x00E5, struct.pack("<H", len(table.merges)) + refs)
+    return out + _record(0x000A, b"")
+
+
+def _ref(cell: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch.upper()) - 64
+    return int(cell[len(letters):]) - 1, col - 1
+
+
+def _xls_stream(tables: Sequence[Table]) -> bytes:
+    import struct
+
+    sheets = [_xls_sheet(t) for t in tables]
+    bof = _record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 6))
+    codepage = _record(0x0042, struct.pack("<H", 1200))
+    names = [_xls_string(t.name, 1) for t in tables]
+    bound_size = sum(4 + 6 + len(n) for n in names)
+    offset = len(bof) + len(codepage) + bound_size + 4
+    bounds = b""
+    for table, name, sheet in zip(tables, names, sheets, strict=True):
+        bounds += _record(0x0085, struct.pack("<IBB", offset, 1 if table.hidden else 0, 0)
+                          + name)
+        offset += len(sheet)
+    return bof + codepage + bounds + _record(0x000A, b"") + b"".join(sheets)
+
+
+def _cfb(stream: bytes, name: str = "Workbook") -> bytes:
+    import struct
+
+    end, free, fat_sect, nostream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    stream = stream + b"\x00" * (max(4096, -(-len(stream) // 512) * 512) - len(stream))
+    n = len(stream) // 512
+    fat = [fat_sect, end] + [3 + i if i < n - 1 else end for i in range(n)]
+    fat += [free] * (128 - len(fat))
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16
+              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\x00" * 6
+              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 0x1000, end, 0, end, 0)
+              + struct.pack("<I", 0) + struct.pack("<I", free) * 108)
+
+    def entry(label: str, kind: int, child: int, start: int, size: int) -> bytes:
+        raw = label.encode("utf-16-le") + b"\x00\x00" if label else b""
+        return (raw.ljust(64, b"\x00") + struct.pack("<HBB", len(raw), kind, 1 if kind else 0)
+                + struct.pack("<III", nostream, nostream, child) + b"\x00" * 20
+                + b"\x00" * 16 + struct.pack("<IQ", start, size))
+
+    directory = (entry("Root Entry", 5, 1, end, 0) + entry(name, 2, nostream, 2, len(stream))
+                 + entry("", 0, nostream, 0, 0) * 2)
+    return header + struct.pack("<128I", *fat) + directory + stream
+
+
+def write_xls(path: Path, *tables: Table) -> Path:
+    """Write tables as an Excel 97–2003 ``.xls`` file (BIFF8; see the comment above)."""
+    path.write_bytes(_cfb(_xls_stream(tables)))
+    return path

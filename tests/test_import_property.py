@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from povcore.config import settings as povmap_settings
 from povmap.importing import import_file, values_document
-from tests.fixtures_workbooks import Table, legacy_table, write_csv, write_ods, write_xlsx
+from tests.fixtures_workbooks import (
+    Table,
+    legacy_table,
+    write_csv,
+    write_ods,
+    write_xls,
+    write_xlsx,
+)
 
 # 2024 units whose names are unique in the province (code → name as officers write it).
 UNITS = {"25396": "Thị trấn Đức Phong", "25399": "Xã Đak Nhau", "25402": "Xã Thọ Sơn",
@@ -29,7 +36,7 @@ PHRASES = {
     "near_poor": ["Hộ cận nghèo", "Số hộ cận nghèo", "HCN", "Số hộ cận nghèo cuối năm 2024"],
 }
 GROUPED = {"poor": "Tổng số", "poor_a": "Nhóm A", "poor_b": "Nhóm B"}
-FORMATS = ["xlsx", "csv", "csv1258", "ods", "tcvn3", "vni"]
+FORMATS = ["xlsx", "xls", "csv", "csv1258", "ods", "tcvn3", "vni"]
 
 
 @st.composite
@@ -77,6 +84,8 @@ def _write(d: Path, table: Table, fmt: str) -> Path:
         return write_csv(d / "t.csv", table, encoding="cp1258", sep=";")
     if fmt == "ods":
         return write_ods(d / "t.ods", table)
+    if fmt == "xls":
+        return write_xls(d / "t.xls", table)
     if fmt in ("tcvn3", "vni"):
         return write_xlsx(d / "t.xlsx", legacy_table(table, fmt.upper()))
     return write_xlsx(d / "t.xlsx", table)

@@ -22,6 +22,7 @@ from tests.fixtures_workbooks import (
     three_row_names,
     write_csv,
     write_ods,
+    write_xls,
     write_xlsx,
 )
 from tests.fixtures_workbooks import build_workbook as build_simple
@@ -208,6 +209,15 @@ def good_ods(d: Path) -> Path:
     return write_ods(d / "bu_dang.ods", bu_dang(header=header, merges=[]))
 
 
+def good_xls(d: Path) -> Path:
+    draft = bu_dang(name="Nháp", hidden=True, rows=[[1, "Xã Đak Nhau", 9, 9, 100, 9, 0, 0, 0]])
+    return write_xls(d / "bu_dang.xls", draft, bu_dang())
+
+
+def good_xls_tcvn3(d: Path) -> Path:
+    return write_xls(d / "bu_dang_vntime.xls", legacy_table(bu_dang(), "TCVN3"))
+
+
 def good_csv_bom_semicolon(d: Path) -> Path:
     return write_csv(d / "bu_dang.csv", bu_dang(), encoding="utf-8-sig", sep=";",
                      decimal_comma=True)
@@ -364,6 +374,8 @@ GOOD: dict[str, tuple[Callable[[Path], Path], int, str, dict[str, dict[str, floa
     "spelling_dak_lua_2021": (good_dak_lua_2021, 2022, "2021", {
         "poor": {"26119": 50.0, "26134": 60.0}}),
     "ods": (good_ods, 2024, "2024", EXPECT_BU_DANG),
+    "xls_with_hidden_sheet": (good_xls, 2024, "2024", EXPECT_BU_DANG),
+    "xls_typed_in_tcvn3": (good_xls_tcvn3, 2024, "2024", EXPECT_BU_DANG),
     "csv_utf8_bom_semicolon": (good_csv_bom_semicolon, 2024, "2024", EXPECT_BU_DANG),
     "csv_windows_1258": (good_csv_1258, 2024, "2024", EXPECT_BU_DANG),
     "tcvn3_font": (good_tcvn3, 2024, "2024", EXPECT_BU_DANG),
