@@ -257,7 +257,13 @@ def _rate_issues(group: dict[str, Cell], file: str) -> list[Issue]:
         if count is None or total is None or total.value <= 0 or not 0 <= cell.value <= 100:
             continue
         derived = 100.0 * count.value / total.value
-        if not _rate_agrees(cell.value, derived):
+        poor = group.get("poor")
+        # a sub-group of the poor may be given as a share of the poor households
+        of_poor = 100.0 * count.value / poor.value if poor and poor.value > 0 and key not in (
+            "poor_rate", "near_poor_rate", "poor_national_rate",
+            "near_poor_national_rate") else None
+        if not _rate_agrees(cell.value, derived) and not (
+                of_poor is not None and _rate_agrees(cell.value, of_poor)):
             out.append(_err(
                 f"tỷ lệ {cell.value:g}% khác tỷ lệ tính từ số hộ {derived:.2f}% "
                 f"({count.value:g}/{total.value:g}) / rate {cell.value:g}% differs from "

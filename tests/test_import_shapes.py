@@ -227,6 +227,21 @@ def good_csv_1258(d: Path) -> Path:
     return write_csv(d / "bu_dang_1258.csv", bu_dang(), encoding="cp1258", sep=",")
 
 
+def good_csv_tcvn3_bytes(d: Path) -> Path:
+    path = d / "vntime.csv"
+    write_csv(path, legacy_table(bu_dang(), "TCVN3"))  # UTF-8 first, re-saved as ANSI:
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    return path
+
+
+def good_share_of_poor(d: Path) -> Path:
+    header: list[list[object]] = [["Đơn vị", "Tổng số hộ", "Hộ nghèo", "Hộ nghèo A",
+                                   "Tỷ lệ hộ nghèo A (%)"]]
+    rows: list[list[object]] = [["Thị trấn Đức Phong", 3000, 30, 10, 33.33],  # % of the poor
+                                ["Xã Đak Nhau", 1500, 60, 40, 2.67]]  # % of all households
+    return write_xlsx(d / "share.xlsx", Table(title=[["Năm 2024"]], header=header, rows=rows))
+
+
 def good_tcvn3(d: Path) -> Path:
     return write_xlsx(d / "tcvn3.xlsx", legacy_table(bu_dang(), "TCVN3"))
 
@@ -379,6 +394,9 @@ GOOD: dict[str, tuple[Callable[[Path], Path], int, str, dict[str, dict[str, floa
     "csv_utf8_bom_semicolon": (good_csv_bom_semicolon, 2024, "2024", EXPECT_BU_DANG),
     "csv_windows_1258": (good_csv_1258, 2024, "2024", EXPECT_BU_DANG),
     "tcvn3_font": (good_tcvn3, 2024, "2024", EXPECT_BU_DANG),
+    "csv_ansi_tcvn3": (good_csv_tcvn3_bytes, 2024, "2024", EXPECT_BU_DANG),
+    "rate_as_share_of_poor": (good_share_of_poor, 2024, "2024", {
+        "poor_a": {"25396": 10.0, "25399": 40.0}}),
     "vni_font": (good_vni, 2024, "2024", EXPECT_BU_DANG),
     "dashes_and_determined_empty": (good_dashes_and_empty, 2024, "2024", {
         "poor": {"25396": 30.0, "25402": 0.0, "25405": 15.0, "25426": 8.0},
@@ -458,6 +476,19 @@ def test_csv_encoding_and_separator_reported(tmp_path: Path) -> None:
     assert doc["structure"]["csv"] == {"encoding": "windows-1258", "separator": ","}
     doc = import_file(good_tcvn3(tmp_path), dry_run=True, cfg=cfg_for(tmp_path))
     assert doc["structure"]["sheets"][0]["encoding"] == "TCVN3"
+
+
+def test_demo_flag_only_for_demo_imports(tmp_path: Path) -> None:
+    cfg = cfg_for(tmp_path)
+    demo = write_xlsx(tmp_path / "demo.xlsx", bu_dang())
+    assert import_file(demo, cfg=cfg, is_demo=True)["status"] == "imported"
+    doc = values_document(2024, "poor", "2024", cfg=cfg)
+    assert (doc["demo"], doc["label"]) == (True, "Dữ liệu minh họa")
+    assert values_document(2023, "poor", "2021", cfg=cfg)["demo"] is False  # nothing there
+    real = write_xlsx(tmp_path / "real.xlsx", bu_dang(rows=ROWS_BU_DANG[:2], footer=[]))
+    assert import_file(real, cfg=cfg)["status"] == "imported"
+    doc = values_document(2024, "poor", "2024", cfg=cfg)
+    assert (doc["demo"], doc["label"]) == (False, None)
 
 
 # --------------------------------------------------------------------------- bad files
