@@ -42,7 +42,7 @@ _MARKED_PHRASES = {"dau nam": "daunam", "dau ky": "daunam", "nam truoc": "namtru
 _FILLER = frozenset({"so", "cua", "cuoi", "nam", "thuoc", "la", "cac", "theo", "sl", "gom",
                      "ky", "hien", "trong"})
 _UNIT_PARENS = re.compile(r"\(\s*(ho|ho gia dinh|nguoi|don vi|dv)\s*\)")
-_POVERTY_WORDS = ("ngheo", "thieu hut", "dan toc", "phat sinh", "dvxhcb")
+_POVERTY_WORDS = ("ngheo", "thieu hut", "dan toc", "phat sinh", "dvxhcb", "thieu")
 _OTHER_PERIOD = ("daunam", "namtruoc", "sovoi", "ke hoach", "chi tieu", "muc tieu",
                  "du kien", "giam", "tang")
 _DEPRIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -134,9 +134,11 @@ def _deprivation(text: str) -> str | None:
 
 
 def _poverty_key(text: str) -> str | None:
-    national = _has(text, "quoc gia") or _has(text, "trung uong") or _has(text, "qg")
-    if _has(text, "thieu hut") or _has(text, "dvxhcb"):
-        return _deprivation(text)
+    national = any(_has(text, w) for w in ("quoc gia", "trung uong", "qg", "tw"))
+    if any(_has(text, w) for w in ("thieu hut", "dvxhcb", "thieu", "chieu", "chi so")):
+        found = _deprivation(text)
+        if found is not None or _has(text, "thieu hut") or _has(text, "dvxhcb"):
+            return found
     if _has(text, "thoat"):
         return None if _has(text, "can ngheo") else "escaped"
     if _has(text, "tai ngheo") or _has(text, "tai can ngheo"):

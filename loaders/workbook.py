@@ -660,37 +660,48 @@ def _read_sheet(grid: Grid, layout: Layout, opts: _Options) -> tuple[_Sheet | No
     return st, issues + st.issues
 
 
-def _unit_map(st: _Sheet) -> dict[tuple[str, str], float]:
-    return {(f"{c.unit_code}", f"{c.indicator} {c.year}"): c.value for c in st.cells}
+_Key = tuple[str, str, int]
 
 
-def _keep_sheets(states: list[_Sheet]) -> tuple[list[_Sheet], list[Issue]]:
-    """Sheets to import, and conflicts between sheets.
+def _conflict(st: _Sheet, cell: Cell, first: tuple[float, str]) -> Issue:
+    return Issue(
+        f"sheet '{st.grid.name}' và '{first[1]}' ghi khác nhau {cell.indicator} của đơn vị "
+        f"{cell.unit_code}: {cell.value:g} ≠ {first[0]:g} / sheets '{st.grid.name}' and "
+        f"'{first[1]}' disagree on {cell.indicator} of unit {cell.unit_code}",
+        hint="sửa cho khớp hoặc xóa sheet thừa / make them agree or remove the extra sheet",
+        file=st.file, sheet=st.grid.name, row=cell.row, column=cell.column,
+        code=cell.unit_code, value=cell.value)
 
-    A sheet repeating units of a larger sheet with equal values is a per-unit copy of
-    the summary and is skipped; differing values are an error.
+
+def _merge_sheets(states: list[_Sheet]) -> tuple[list[Cell], int, list[Issue]]:
+    """Cells of all sheets, each (unit, indicator, year) once.
+
+    Larger sheets first: a value another sheet already gave (a per-commune copy of the
+    summary) is dropped, a different value is an error, new values (a second table on
+    the same units) are kept. A sheet adding nothing is reported as a repeat.
     """
-    kept: list[_Sheet] = []
+    seen: dict[_Key, tuple[float, str]] = {}
+    kept: dict[int, list[Cell]] = {}
     issues: list[Issue] = []
+    rows = 0
     for st in sorted(states, key=lambda s: -len(s.unit_values)):
-        mine = _unit_map(st)
-        units = {u for u, _k in mine}
-        cover = next((k for k in kept if units and units <= {u for u, _ in _unit_map(k)}), None)
-        if cover is None:
-            kept.append(st)
-            continue
-        theirs = _unit_map(cover)
-        diff = [key for key, v in mine.items() if key in theirs and theirs[key] != v]
-        st.report.status = f"trùng sheet '{cover.grid.name}' / repeats sheet '{cover.grid.name}'"
-        for unit, key in diff[:5]:
-            issues.append(Issue(
-                f"sheet '{st.grid.name}' và '{cover.grid.name}' ghi khác nhau {key} của đơn vị "
-                f"{unit}: {mine[(unit, key)]:g} ≠ {theirs[(unit, key)]:g} / sheets disagree on "
-                f"{key} of unit {unit}", hint="sửa cho khớp hoặc xóa sheet thừa / make them "
-                "agree or remove the extra sheet", file=st.file, sheet=st.grid.name,
-                code=unit))
-    order = {id(s): i for i, s in enumerate(states)}
-    return sorted(kept, key=lambda s: order[id(s)]), issues
+        mine: list[Cell] = []
+        for cell in st.cells:
+            first = seen.get((cell.unit_code, cell.indicator, cell.year))
+            if first is None:
+                mine.append(cell)
+            elif first[0] != cell.value and len(issues) < 20:
+                issues.append(_conflict(st, cell, first))
+        for cell in mine:
+            seen.setdefault((cell.unit_code, cell.indicator, cell.year), (cell.value, st.grid.name))
+        if st.cells and not mine:
+            cover = next(iter({seen[(c.unit_code, c.indicator, c.year)][1] for c in st.cells}))
+            st.report.status = f"trùng sheet '{cover}' / repeats sheet '{cover}'"
+        else:
+            rows += len(st.unit_values)
+        kept[id(st)] = mine
+    cells = [c for st in states for c in kept[id(st)]]
+    return cells, rows, issues
 
 
 def read_review_book(book: Book, *, file: str, year: int | None = None,
@@ -741,12 +752,11 @@ def read_review_book(book: Book, *, file: str, year: int | None = None,
         reports.append(st.report if st else _report(grid, layout))
         if st is not None:
             states.append(st)
-    kept, dup_issues = _keep_sheets(states)
-    issues.extend(dup_issues)
+    cells, n_rows, conflicts = _merge_sheets(states)
+    issues.extend(conflicts)
     if not states and not issues:
         issues.append(_no_table_issue(book, file))
-    cells = [c for st in kept for c in st.cells]
-    return WorkbookResult(cells, issues, sum(len(s.unit_values) for s in kept), reports)
+    return WorkbookResult(cells, issues, n_rows, reports)
 
 
 def _no_table_issue(book: Book, file: str) -> Issue:

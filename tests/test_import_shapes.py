@@ -365,6 +365,17 @@ def good_two_year_groups(d: Path) -> Path:
         rows=rows, merges=["A1:A2", "B1:B2", "C1:D1", "E1:F1"]))
 
 
+def good_two_tables_two_sheets(d: Path) -> Path:
+    header: list[list[object]] = [
+        ["TT", "Đơn vị", "Số hộ nghèo thiếu hụt", None],
+        [None, None, "Thiếu BHYT", "Nước sinh hoạt"]]
+    rows: list[list[object]] = [[1, "Thị trấn Đức Phong", 5, 3], [2, "Xã Đak Nhau", 10, 30]]
+    deprived = Table(title=[["Biểu 2: THIẾU HỤT DỊCH VỤ XÃ HỘI CƠ BẢN NĂM 2024"]],
+                     header=header, rows=rows, merges=["A1:A2", "B1:B2", "C1:D1"],
+                     name="Biểu 2")
+    return write_xlsx(d / "two_tables.xlsx", bu_dang(name="Biểu 1"), deprived)
+
+
 def good_sections(d: Path) -> Path:
     return build_simple(d / "sections.xlsx", three_row_names())
 
@@ -425,6 +436,9 @@ GOOD: dict[str, tuple[Callable[[Path], Path], int, str, dict[str, dict[str, floa
         "deprived_water": {"25396": 3.0, "25399": 30.0}}),
     "year_groups_side_by_side": (good_two_year_groups, 2024, "2024", {
         "poor": {"25396": 30.0, "25399": 60.0}, "near_poor": {"25396": 45.0, "25399": 70.0}}),
+    "second_table_on_another_sheet": (good_two_tables_two_sheets, 2024, "2024", {
+        **EXPECT_BU_DANG, "deprived_health_insurance": {"25396": 5.0, "25399": 10.0},
+        "deprived_water": {"25396": 3.0, "25399": 30.0}}),
     "district_sections_no_diacritics": (good_sections, 2022, "2021", {
         "poor": {"26116": 40.0, "26143": 60.0, "26206": 20.0, "26209": 50.0}}),
 }
