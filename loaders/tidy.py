@@ -276,21 +276,23 @@ def _rate_issues(group: dict[str, Cell], file: str) -> list[Issue]:
 def _rate_agrees(rate: float, derived: float) -> bool:
     """Whether a typed rate equals the derived one up to its own rounding.
 
-    A rate typed with d decimals may differ by half a unit of its last digit; a rate
-    stored as a fraction (Excel's % format: 0.0167 for 1.67 %) is accepted too.
+    A rate typed with d decimals may differ by one unit of its last digit (rounded or
+    cut off); a rate stored as a fraction (Excel's % format: 0.0167 for 1.67 %) is
+    accepted too.
 
-    >>> _rate_agrees(1.67, 1.6667), _rate_agrees(2.5, 1.67), _rate_agrees(0.0167, 1.6667)
+    >>> _rate_agrees(1.66, 1.6667), _rate_agrees(3, 1.67), _rate_agrees(0.0167, 1.6667)
     (True, False, True)
     """
-    if abs(rate - derived) <= _rounding(rate):
+    if _within(rate, derived):
         return True
-    return rate < 1 and abs(rate * 100 - derived) <= _rounding(rate * 100)
+    return rate < 1 and _within(rate * 100, derived)
 
 
-def _rounding(value: float) -> float:
-    text = f"{round(value, 6):.6f}".rstrip("0")
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return float(max(0.5 * 10.0 ** -decimals, 0.001)) + 1e-9
+def _within(typed: float, derived: float) -> bool:
+    """``typed`` is ``derived`` rounded, or cut off, to the decimals it shows."""
+    text = f"{round(typed, 6):.6f}".rstrip("0")
+    unit = max(10.0 ** -(len(text.split(".")[1]) if "." in text else 0), 0.001)
+    return abs(typed - derived) <= unit / 2 + 1e-9 or 0 <= derived - typed < unit + 1e-9
 
 
 def validate_cells(cells: Iterable[Cell], file: str) -> list[Issue]:

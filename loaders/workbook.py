@@ -40,6 +40,7 @@ __all__ = ["HeaderAliases", "SheetReport", "WorkbookResult", "read_review_book"]
 RowKind = Literal["blank", "skip", "footer", "total", "subtotal", "group", "section", "unit"]
 _DASHES = {"-", "–", "—", "--", "x", "X"}
 _YEAR = re.compile(r"(thang\s+\d{1,2}\s+)?\bnam\s+(\d{4})\b")
+_YEAR_END = re.compile(r"\b31\s*[/.\-]\s*12\s*[/.\-]\s*(20[1-3]\d)\b")
 _BARE_YEAR = re.compile(r"(?<![\d/.\-])(20[1-3]\d)(?![\d/.\-])")
 _NOT_TITLE_YEAR = ("thong tu", "kem theo", "nghi dinh", "quyet dinh", "giai doan", "ke hoach")
 _TOTAL = ("tong cong", "toan tinh", "toan huyen", "toan thanh pho", "toan thi xa", "tong so",
@@ -501,6 +502,7 @@ def _title_year(grid: Grid, rows: range) -> list[int]:
             if any(w in text for w in _NOT_TITLE_YEAR):
                 continue
             found = [int(m.group(2)) for m in _YEAR.finditer(text) if not m.group(1)]
+            found += [int(y) for y in _YEAR_END.findall(v)]  # "tính đến 31/12/2024"
             if not found and not _DATE_LINE.search(fold_text(v)) and "ngay" not in text:
                 found = [int(y) for y in _BARE_YEAR.findall(fold_text(v))]
             years.extend(found)
