@@ -11,12 +11,12 @@ formula text so the reader can compute it or refuse it — it is never read as e
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import zipfile
 from dataclasses import dataclass, field
 
-import openpyxl
 import python_calamine as pc
 
 from loaders.encodings import decode_csv_bytes, fix_legacy_rows
@@ -26,6 +26,13 @@ from povcore.errors import Issue, PovmapError
 __all__ = ["Book", "Grid", "read_book", "read_csv_grid"]
 
 _FORMULA_TAG = re.compile(rb"<f[\s>/]")
+_CELL = re.compile(r'<c r="(?P<col>[A-Z]+)(?P<row>\d+)"(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)',
+                   re.DOTALL)
+_F = re.compile(r"<f(?:\s[^>]*)?(?:/>|>(.*?)</f>)", re.DOTALL)
+_V = re.compile(r"<v>(.*?)</v>", re.DOTALL)
+_REL = re.compile(r"<Relationship\s[^>]*>")
+_SHEET = re.compile(r"<sheet\s[^>]*>")
+_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _NUMERIC = re.compile(r"^[+-]?\d[\d .,\u00a0]*$")
 
 
@@ -95,30 +102,63 @@ def _corrupt(file: str, err: Exception) -> PovmapError:
                "(.xlsx)", file=file)])
 
 
+def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → worksheet XML path inside an OOXML workbook."""
+    book = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    targets = {}
+    for rel in _REL.finditer(rels):
+        attrs = dict(_ATTR.findall(rel.group(0)))
+        target = attrs.get("Target", "").lstrip("/")
+        targets[attrs.get("Id", "")] = target if target.startswith("xl/") else f"xl/{target}"
+    out = {}
+    for sheet in _SHEET.finditer(book):
+        attrs = dict(_ATTR.findall(sheet.group(0)))
+        rid = next((v for k, v in attrs.items() if k.endswith(":id")), "")
+        out[html.unescape(attrs.get("name", ""))] = targets.get(rid, "")
+    return out
+
+
+def _uncached(xml: str) -> dict[tuple[int, int], str]:
+    """Formula cells without a cached value.
+
+    ``<f>`` with no or an empty ``<v>`` and not a string result (``t="str"``): what
+    programs write; Excel always caches a value.
+
+    >>> _uncached('<c r="B2"><f>A1+1</f><v></v></c><c r="C2" t="str"><f>X</f><v></v></c>'
+    ...           '<c r="D2"><f>A1</f><v>3</v></c>')
+    {(1, 1): '=A1+1'}
+    """
+    found: dict[tuple[int, int], str] = {}
+    for cell in _CELL.finditer(xml):
+        body = cell.group("body") or ""
+        formula = _F.search(body)
+        if formula is None:
+            continue
+        value = _V.search(body)
+        if (value and value.group(1)) or 't="str"' in cell.group("attrs"):
+            continue
+        col = 0
+        for ch in cell.group("col"):
+            col = col * 26 + ord(ch) - 64
+        text = html.unescape(formula.group(1) or "") or "shared formula"
+        found[(int(cell.group("row")) - 1, col - 1)] = "=" + text
+    return found
+
+
 def _formulas(data: bytes, names: list[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """Formula texts of an OOXML workbook, by sheet name (only when it has formulas)."""
+    """Formulas saved without their value, by sheet name (OOXML only)."""
+    out: dict[str, dict[tuple[int, int], str]] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            has = any(_FORMULA_TAG.search(zf.read(n)) for n in zf.namelist()
-                      if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+            for name, path in _sheet_paths(zf).items():
+                if name not in names or path not in zf.namelist():
+                    continue
+                raw = zf.read(path)
+                if _FORMULA_TAG.search(raw):
+                    out[name] = _uncached(raw.decode("utf-8", "replace"))
     except (zipfile.BadZipFile, KeyError, OSError):
         return {}
-    if not has:
-        return {}
-    out: dict[str, dict[tuple[int, int], str]] = {}
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        for ws in wb.worksheets:
-            if ws.title not in names:
-                continue
-            found: dict[tuple[int, int], str] = {}
-            for r, row in enumerate(ws.iter_rows(values_only=True)):
-                for c, v in enumerate(row):
-                    if isinstance(v, str) and v.startswith("="):
-                        found[(r, c)] = v
-            out[ws.title] = found
-    finally:
-        wb.close()
     return out
 
 

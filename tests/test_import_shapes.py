@@ -303,6 +303,13 @@ def good_end_2020(d: Path) -> Path:
     return write_xlsx(d / "baseline_2020.xlsx", bu_dang(title=title, rows=rows, footer=[]))
 
 
+def good_rate_formula_uncomputable(d: Path) -> Path:
+    rows = [list(r) for r in ROWS_BU_DANG]
+    for i, r in enumerate(rows, start=9):
+        r[4] = f'=IF(C{i}=0,"",D{i}/C{i}*100)'  # rates are only checked: skipped
+    return write_xlsx(d / "if_rates.xlsx", bu_dang(rows=rows))
+
+
 def good_xlsm(d: Path) -> Path:
     return write_xlsx(d / "bu_dang.xlsm", bu_dang())
 
@@ -423,6 +430,8 @@ GOOD: dict[str, tuple[Callable[[Path], Path], int, str, dict[str, dict[str, floa
     "end_2020_on_2021_boundaries": (good_end_2020, 2020, "2021", {
         "poor": {"26128": 36.0, "26146": 20.0}, "poor_a": {"26128": 6.0, "26146": 10.0}}),
     "xlsm": (good_xlsm, 2024, "2024", EXPECT_BU_DANG),
+    "rate_formulas_not_computable": (good_rate_formula_uncomputable, 2024, "2024",
+                                     EXPECT_BU_DANG),
     "codes_only_total_first": (good_codes_only, 2024, "2024", {
         "poor": {"25396": 30.0, "25399": 60.0}, "poor_b": {"25396": 20.0, "25399": 20.0}}),
     "urban_rural_groups": (good_urban_rural_groups, 2024, "2024", {
