@@ -292,12 +292,44 @@ def _classify(st: _Sheet, r: int, label: str) -> RowKind:
     _bare, typ, district_prefix = split_prefix(strip_enum(label))
     plain = strip_enum(label)
     is_commune = st.catalog.is_commune_name(st.version, plain)
-    if district_prefix or (typ is None and not is_commune
-                           and st.catalog.district_code(st.version, plain) is not None):
+    district = st.catalog.district_code(st.version, plain) if typ is None else None
+    if district_prefix or (district is not None and (
+            not is_commune or _sums_following(st, r, district))):
         return "section"
     if re.match(r"^\s*[IVX]+\s*[.)]", label) and not is_commune:
         return "group"
     return "unit"
+
+
+def _sums_following(st: _Sheet, r: int, district: str) -> bool:
+    """Whether a bare name of both a district and a commune ("Tân Phú") is a district row.
+
+    It is when the rows below are communes of that district and add up to it (or the
+    row has no numbers); otherwise it is the commune (the district's town).
+    """
+    own = _raw_numbers(st, r)
+    total: dict[int, float] = {}
+    n = 0
+    for rr in range(r + 1, min(len(st.grid.values), r + 400)):
+        label = strip_enum(_label(st, rr))
+        cands = st.catalog.candidates(st.version, label) if label else []
+        if not cands or all(u.parent != district for u in cands):
+            break
+        n += 1
+        for c, v in _raw_numbers(st, rr).items():
+            total[c] = total.get(c, 0.0) + v
+    if n == 0:
+        return False
+    return not own or all(abs(total.get(c, 0.0) - v) < 1e-6 for c, v in own.items())
+
+
+def _raw_numbers(st: _Sheet, r: int) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for c, col in st.layout.indicators.items():
+        v = st.grid.value(r, c)
+        if isinstance(v, int | float) and not (col.key or "").endswith("_rate"):
+            out[c] = float(v)
+    return out
 
 
 def _code_of(st: _Sheet, r: int) -> tuple[str | None, bool]:

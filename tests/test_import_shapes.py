@@ -383,6 +383,18 @@ def good_two_tables_two_sheets(d: Path) -> Path:
     return write_xlsx(d / "two_tables.xlsx", bu_dang(name="Biểu 1"), deprived)
 
 
+def good_bare_district_rows(d: Path) -> Path:
+    header: list[list[object]] = [["STT", "Địa bàn", "Tổng số hộ", "Số hộ nghèo"]]
+    rows: list[list[object]] = [
+        ["I", "Tân Phú", 6000, 70],  # the district (its rows add up to it)
+        [1, "Tân Phú", 4000, 40],  # its town, written bare
+        [2, "Thanh Sơn", 2000, 30],
+        ["II", "Định Quán", 2000, 49],
+        [1, "Thanh Sơn", 2000, 49]]
+    return write_xlsx(d / "bare.xlsx", Table(title=[["Rà soát năm 2023"]], header=header,
+                                             rows=rows))
+
+
 def good_sections(d: Path) -> Path:
     return build_simple(d / "sections.xlsx", three_row_names())
 
@@ -448,6 +460,8 @@ GOOD: dict[str, tuple[Callable[[Path], Path], int, str, dict[str, dict[str, floa
     "second_table_on_another_sheet": (good_two_tables_two_sheets, 2024, "2024", {
         **EXPECT_BU_DANG, "deprived_health_insurance": {"25396": 5.0, "25399": 10.0},
         "deprived_water": {"25396": 3.0, "25399": 30.0}}),
+    "bare_district_names_as_rows": (good_bare_district_rows, 2023, "2021", {
+        "poor": {"26116": 40.0, "26143": 30.0, "26209": 49.0}}),
     "district_sections_no_diacritics": (good_sections, 2022, "2021", {
         "poor": {"26116": 40.0, "26143": 60.0, "26206": 20.0, "26209": 50.0}}),
 }
