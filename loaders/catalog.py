@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from povcore.names import fold_keep_marks, fold_text, spelling_key
 from povcore.units import VERSIONS, registry
@@ -54,6 +54,7 @@ class NameMatch:
     hint: str = ""
 
 
+@lru_cache(maxsize=16384)
 def split_prefix(label: str) -> tuple[str, str | None, bool]:
     """``(name without type prefix, commune type or None, has district prefix)``.
 
@@ -119,6 +120,11 @@ class UnitCatalog:
 
     province: str
     versions: dict[str, _Version]
+
+    @property
+    def all_communes(self) -> frozenset[str]:
+        """Commune codes of every version."""
+        return _all_codes(self.province)
 
     @classmethod
     def of(cls, province: str) -> UnitCatalog:
@@ -245,3 +251,8 @@ class UnitCatalog:
 @cache
 def _catalog(province: str) -> UnitCatalog:
     return UnitCatalog(province, {key: _version(province, key) for key in VERSIONS})
+
+
+@cache
+def _all_codes(province: str) -> frozenset[str]:
+    return frozenset(c for v in _catalog(province).versions.values() for c in v.communes)

@@ -115,22 +115,35 @@ def is_numbering_row(grid: Grid, r: int) -> bool:
     >>> is_numbering_row(Grid("s", [["A", "B", 1, 2, "(3)=(1)+(2)"]]), 0)
     True
     """
-    cells = [v for v in (grid.value(r, c) for c in range(grid.width)) if _cell_text(v)]
-    if len(cells) < 3:
-        return False
-    texts = [_cell_text(v) for v in cells]
-    if all(_NUMBER_CELL.match(t) or _FORMULA_CELL.match(t) for t in texts):
-        numbers = [int(v) for v in cells if isinstance(v, int | float) and float(v).is_integer()]
-        return numbers == sorted(numbers) and all(n <= 60 for n in numbers)
-    return False
+    row = grid.values[r] if 0 <= r < len(grid.values) else []
+    numbers: list[int] = []
+    filled = 0
+    for v in row:
+        if v is None:
+            continue
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            if not float(v).is_integer() or not 0 <= v <= 60:
+                return False  # a count or a rate: a data row
+            numbers.append(int(v))
+        elif not isinstance(v, str) or len(v) > 40 or not (
+                _NUMBER_CELL.match(v.strip()) or _FORMULA_CELL.match(v.strip())):
+            return False
+        filled += 1
+    return filled >= 3 and numbers == sorted(numbers)
 
 
 def _is_code(catalog: UnitCatalog, v: object) -> bool:
+    if isinstance(v, float | int) and not isinstance(v, bool):
+        if not (100 <= v < 100000 and float(v).is_integer()):
+            return False  # counts, rates: never a GSO commune code
+        return str(int(v)) in catalog.all_communes
+    if not isinstance(v, str) or not v.strip()[:1].isdigit():
+        return False
     try:
-        code = normalize_code(v) if isinstance(v, int | float | str) else None
+        code = normalize_code(v)
     except ValueError:
         return False
-    return code is not None and any(code in catalog.communes(k) for k in catalog.versions)
+    return code is not None and code in catalog.all_communes
 
 
 def _is_name(catalog: UnitCatalog, names: frozenset[str], v: object) -> bool:

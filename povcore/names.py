@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["TYPE_PREFIXES", "fold", "fold_keep_marks", "fold_text", "spelling_key", "strip_type"]
 
@@ -152,6 +153,7 @@ def fold(name: str) -> str:
     return _NON_ALNUM_RE.sub("", fold_text(strip_type(name)))
 
 
+@lru_cache(maxsize=16384)
 def spelling_key(name: str) -> str:
     """:func:`fold` that also equates common spelling variants (Đắk/Đăk/Đak/Dak/Đắc).
 
