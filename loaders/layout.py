@@ -282,9 +282,10 @@ def _classify(layout: Layout, col: Column, path: list[str], aliases: HeaderAlias
         layout.ignored.append(Column(col.index, col.header, None, "không cần / not needed"))
         return
     meaning = aliases.meaning(path)
-    if meaning.key is not None:
+    key = meaning.key or _next_to_poor(layout, col, path, aliases)
+    if key is not None:
         years = tuple(sorted({int(y) for y in _YEARS.findall(col.header)}))
-        layout.candidates.append(Column(col.index, col.header, meaning.key, years=years))
+        layout.candidates.append(Column(col.index, col.header, key, years=years))
     elif meaning.persons:
         layout.ignored.append(Column(col.index, col.header, None,
                                      "số người, không phải số hộ / persons, not households"))
@@ -297,6 +298,20 @@ def _classify(layout: Layout, col: Column, path: list[str], aliases: HeaderAlias
     else:
         layout.ignored.append(Column(col.index, col.header, None,
                                      "không liên quan / unrelated"))
+
+
+_GROUP_ONLY = re.compile(r"^(?:(?:nhom|loai) )?([ab])$|^(khong )?co (?:kha nang )?lao dong$")
+
+
+def _next_to_poor(layout: Layout, col: Column, path: list[str],
+                  aliases: HeaderAliases) -> str | None:
+    """Group A/B of a column headed "Nhóm A", "B" or "(Không) có lao động" after "poor"."""
+    match = _GROUP_ONLY.match(aliases.norm(path[-1]))
+    left = layout.candidates[-1] if layout.candidates else None
+    if match is None or left is None or left.index not in (col.index - 1, col.index - 2) \
+            or left.key not in ("poor", "poor_a", "poor_rate"):
+        return None
+    return "poor_b" if match.group(1) == "b" or match.group(2) else "poor_a"
 
 
 def _header_role_start(grid: Grid, aliases: HeaderAliases) -> tuple[int | None, int | None,

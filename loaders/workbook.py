@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -131,6 +131,7 @@ class _Sheet:
     open_section: _Check | None = None
     open_group: _Check | None = None
     after_blank: bool = False
+    end_row: int = 0
 
     def issue(self, r: int, column: int | None, message: str, hint: str, value: object = None,
               code: str | None = None, severity: str = "error") -> None:
@@ -175,7 +176,7 @@ def _text_kind(label: str) -> RowKind:
     if text in _TOTAL or text.startswith(("tong cong", "toan tinh", "tong so", "toan huyen",
                                           "toan thanh pho", "toan thi xa", "tong toan")):
         return "total"
-    if text in _GROUPS or text.startswith(("khu vuc ", "cac xa ", "cac phuong ")):
+    if text in _GROUPS or text.startswith(("khu vuc ", "cac xa ", "cac phuong ", "trong do")):
         return "group"
     return "unit"
 
@@ -688,8 +689,10 @@ def _read_sheet(grid: Grid, layout: Layout, opts: _Options) -> tuple[_Sheet | No
     st = _Sheet(grid, layout, opts.file, year, version, opts.catalog, report,
                 _context(grid, layout, opts.catalog, version),
                 _seen_districts(grid, layout, opts.catalog, version))
+    st.end_row = len(grid.values)
     for r in range(layout.header_end + 1, len(grid.values)):
         if not _process_row(st, r):
+            st.end_row = r
             break
     _check_sums(st)
     if not st.unit_values and not any(i.severity == "error" for i in st.issues):
@@ -742,6 +745,46 @@ def _merge_sheets(states: list[_Sheet]) -> tuple[list[Cell], int, list[Issue]]:
     return cells, rows, issues
 
 
+MAX_TABLES = 5
+
+
+def _below(grid: Grid, row: int) -> Grid:
+    """The sheet with rows above ``row`` emptied (to look for a further table)."""
+    values = [[] if r < row else v for r, v in enumerate(grid.values)]
+    merges = [m for m in grid.merges if m[0] >= row]
+    return Grid(grid.name, values, merges, grid.formulas, grid.encoding)
+
+
+def _read_tables(grid: Grid, opts: _Options) -> tuple[list[_Sheet], list[SheetReport],
+                                                       list[Issue]]:
+    """Every table of one sheet, top to bottom (tables stacked below each other)."""
+    states: list[_Sheet] = []
+    reports: list[SheetReport] = []
+    issues: list[Issue] = []
+    view = grid
+    for n in range(MAX_TABLES):
+        layout = find_layout(view, opts.catalog, opts.aliases)
+        if layout is None:
+            if n == 0:
+                reports.append(SheetReport(grid.name, encoding=grid.encoding,
+                                           status="không có bảng đơn vị / no unit table"))
+            break
+        year = opts.year if opts.year is not None or not states else states[-1].year
+        st, found = _read_sheet(view, layout, replace(opts, year=year))
+        issues += found
+        report = st.report if st else _report(view, layout)
+        if n:
+            report.sheet = f"{grid.name} (bảng / table {n + 1})"
+        reports.append(report)
+        if st is None:
+            break
+        states.append(st)
+        if st.end_row >= len(grid.values) - 1:
+            break
+        view = _below(grid, st.end_row)
+    return states, reports, issues
+
+
 def read_review_book(book: Book, *, file: str, year: int | None = None,
                      boundary_version: str | None = None, province: str = "75",
                      aliases: Path | None = None) -> WorkbookResult:
@@ -780,16 +823,10 @@ def read_review_book(book: Book, *, file: str, year: int | None = None,
     states: list[_Sheet] = []
     reports: list[SheetReport] = []
     for grid in book.sheets:
-        layout = find_layout(grid, opts.catalog, opts.aliases)
-        if layout is None:
-            reports.append(SheetReport(grid.name, status="không có bảng đơn vị / no unit table",
-                                       encoding=grid.encoding))
-            continue
-        st, sheet_issues = _read_sheet(grid, layout, opts)
-        issues.extend(sheet_issues)
-        reports.append(st.report if st else _report(grid, layout))
-        if st is not None:
-            states.append(st)
+        sheet_states, sheet_reports, sheet_issues = _read_tables(grid, opts)
+        states += sheet_states
+        reports += sheet_reports
+        issues += sheet_issues
     cells, n_rows, conflicts = _merge_sheets(states)
     issues.extend(conflicts)
     if not states and not issues:

@@ -395,6 +395,18 @@ def good_bare_district_rows(d: Path) -> Path:
                                              rows=rows))
 
 
+def good_two_tables_stacked(d: Path) -> Path:
+    near: list[list[object]] = [
+        [], [None, "Biểu 2: HỘ CẬN NGHÈO"], [],
+        ["STT", "Đơn vị", "Số hộ cận nghèo", "Ghi chú"],
+        [1, "Thị trấn Đức Phong", 45, None], [2, "Xã Đak Nhau", 70, None]]
+    header = [["STT", "Đơn vị", "Tổng số hộ", "Hộ nghèo", "Nhóm A", "Nhóm B"]]
+    rows: list[list[object]] = [[1, "Thị trấn Đức Phong", 3000, 30, 10, 20],
+                                [2, "Xã Đak Nhau", 1500, 60, 40, 20], *near]
+    return write_xlsx(d / "stacked.xlsx", Table(
+        title=[["Biểu 1: KẾT QUẢ RÀ SOÁT HỘ NGHÈO NĂM 2024"]], header=header, rows=rows))
+
+
 def good_sections(d: Path) -> Path:
     return build_simple(d / "sections.xlsx", three_row_names())
 
@@ -462,6 +474,9 @@ GOOD: dict[str, tuple[Callable[[Path], Path], int, str, dict[str, dict[str, floa
         "deprived_water": {"25396": 3.0, "25399": 30.0}}),
     "bare_district_names_as_rows": (good_bare_district_rows, 2023, "2021", {
         "poor": {"26116": 40.0, "26143": 30.0, "26209": 49.0}}),
+    "two_tables_stacked_in_one_sheet": (good_two_tables_stacked, 2024, "2024", {
+        "poor_a": {"25396": 10.0, "25399": 40.0},
+        "near_poor": {"25396": 45.0, "25399": 70.0}}),
     "district_sections_no_diacritics": (good_sections, 2022, "2021", {
         "poor": {"26116": 40.0, "26143": 60.0, "26206": 20.0, "26209": 50.0}}),
 }
