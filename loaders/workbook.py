@@ -488,7 +488,7 @@ def _process_row(st: _Sheet, r: int) -> bool:
     values, empty = _row_values(st, r)
     if kind == "unit" and code is None and not values and not st.catalog.is_commune_name(
             st.version, label):
-        if st.after_blank or not label:
+        if (st.after_blank or not label) and not _units_follow(st, r):
             return False
         st.skip(r, f"dòng chữ / text row: {label}")
         return True
@@ -496,6 +496,17 @@ def _process_row(st: _Sheet, r: int) -> bool:
     if ok:
         _dispatch(st, r, _kind_by_code(st, kind, code), label, code, values, empty)
     return True
+
+
+def _units_follow(st: _Sheet, r: int) -> bool:
+    """Unit rows with numbers within the next rows, before any signature line."""
+    for rr in range(r + 1, min(len(st.grid.values), r + 6)):
+        if _is_footer_row(st, rr):
+            return False
+        label = strip_enum(_label(st, rr))
+        if label and st.catalog.is_commune_name(st.version, label) and _raw_numbers(st, rr):
+            return True
+    return False
 
 
 def _kind_by_code(st: _Sheet, kind: RowKind, code: str | None) -> RowKind:
@@ -782,7 +793,23 @@ def _read_tables(grid: Grid, opts: _Options) -> tuple[list[_Sheet], list[SheetRe
         if st.end_row >= len(grid.values) - 1:
             break
         view = _below(grid, st.end_row)
+    if states:
+        issues += _rows_left_below(states[-1])
     return states, reports, issues
+
+
+def _rows_left_below(st: _Sheet) -> list[Issue]:
+    """Unit rows with numbers below where the table was found to end: never dropped."""
+    for r in range(st.end_row + 1, len(st.grid.values)):
+        label = strip_enum(_label(st, r))
+        if label and st.catalog.is_commune_name(st.version, label) and _raw_numbers(st, r):
+            st.issue(r, st.layout.name_col, f"dòng '{label}' nằm dưới chỗ kết thúc bảng (dòng "
+                     f"{st.end_row + 1}) nên không được đọc / row '{label}' lies below the end "
+                     f"of the table (row {st.end_row + 1}) and was not read",
+                     "xóa dòng trống hoặc dòng chữ xen giữa bảng / remove the empty or text "
+                     "row inside the table", value=label)
+            return [st.issues[-1]]
+    return []
 
 
 def read_review_book(book: Book, *, file: str, year: int | None = None,

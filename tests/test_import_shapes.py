@@ -407,6 +407,11 @@ def good_two_tables_stacked(d: Path) -> Path:
         title=[["Biểu 1: KẾT QUẢ RÀ SOÁT HỘ NGHÈO NĂM 2024"]], header=header, rows=rows))
 
 
+def good_text_row_inside(d: Path) -> Path:
+    rows = [list(ROWS_BU_DANG[1]), [], [None, "Số liệu bổ sung sau"], *ROWS_BU_DANG[2:]]
+    return write_xlsx(d / "inside.xlsx", bu_dang(rows=rows))
+
+
 def good_sections(d: Path) -> Path:
     return build_simple(d / "sections.xlsx", three_row_names())
 
@@ -477,6 +482,7 @@ GOOD: dict[str, tuple[Callable[[Path], Path], int, str, dict[str, dict[str, floa
     "two_tables_stacked_in_one_sheet": (good_two_tables_stacked, 2024, "2024", {
         "poor_a": {"25396": 10.0, "25399": 40.0},
         "near_poor": {"25396": 45.0, "25399": 70.0}}),
+    "text_row_inside_the_table": (good_text_row_inside, 2024, "2024", EXPECT_BU_DANG),
     "district_sections_no_diacritics": (good_sections, 2022, "2021", {
         "poor": {"26116": 40.0, "26143": 60.0, "26206": 20.0, "26209": 50.0}}),
 }
@@ -631,6 +637,11 @@ def bad_sheets_disagree(d: Path) -> Path:
                       bu_dang(name="Đức Phong", rows=[copy], footer=[]))
 
 
+def bad_rows_after_signature(d: Path) -> Path:
+    footer = [*FOOTER_BU_DANG, [], [5, "Xã Thọ Sơn", 900, 9, 1.0, 4, 5, 10, 1.11, None]]
+    return write_xlsx(d / "after.xlsx", bu_dang(footer=footer))
+
+
 # (builder, --year, expected (row, column or unit, words in the message))
 BAD: dict[str, tuple[Callable[[Path], Path], int | None, tuple[int | None, str, str]]] = {
     "code_and_name_disagree": (bad_code_name_swapped, None, (4, "25396", "disagree")),
@@ -647,6 +658,7 @@ BAD: dict[str, tuple[Callable[[Path], Path], int | None, tuple[int | None, str, 
     "formula_not_computed": (bad_formula, None, (12, "D", "open and save")),
     "still_ambiguous_name": (bad_ambiguous, None, (4, "A", "26143")),
     "sheets_disagree": (bad_sheets_disagree, None, (None, "25396", "disagree")),
+    "unit_rows_after_signature": (bad_rows_after_signature, None, (20, "B", "below the end")),
 }
 
 
