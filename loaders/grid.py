@@ -64,6 +64,8 @@ class Grid:
         """Text at (r, c), taking a merged range's top-left value."""
         r0, c0 = self.merged.get((r, c), (r, c))
         v = self.value(r0, c0)
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
         return "" if v is None else str(v).strip()
 
 

@@ -197,8 +197,9 @@ def _texts(grid: Grid, r: int) -> list[str]:
 
 
 def _has_numbers(grid: Grid, r: int) -> bool:
-    """Numbers or formulas in the row (a formula's value is a number)."""
-    return any((isinstance(v, int | float) and not isinstance(v, bool))
+    """Numbers or formulas in the row (years such as 2024 in a header do not count)."""
+    return any((isinstance(v, int | float) and not isinstance(v, bool)
+                and not (float(v).is_integer() and 2000 <= v <= 2100))
                or (isinstance(v, str) and v.startswith("="))
                for v in (grid.values[r] if r < len(grid.values) else []))
 
