@@ -152,8 +152,9 @@ class UnitCatalog:
         return self.versions[version].by_code.get(code)
 
     def is_commune_name(self, version: str, label: str) -> bool:
-        """Whether ``label`` names a commune of ``version``."""
-        return spelling_key(split_prefix(label)[0]) in self.versions[version].by_name
+        """Whether ``label`` names a commune of ``version`` (not "Huyện X")."""
+        bare, _typ, district = split_prefix(label)
+        return not district and spelling_key(bare) in self.versions[version].by_name
 
     def name_matches(self, version: str, code: str, label: str) -> bool:
         """Whether ``label`` is a name unit ``code`` had in ``version``."""

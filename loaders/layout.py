@@ -23,7 +23,8 @@ from loaders.headers import HeaderAliases
 from loaders.tidy import normalize_code
 from povcore.names import fold_text, spelling_key
 
-__all__ = ["Column", "Layout", "find_layout", "is_numbering_row", "strip_enum"]
+__all__ = ["Column", "Layout", "find_layout", "is_header_like", "is_numbering_row",
+           "strip_enum"]
 
 SCAN_ROWS = 400
 MAX_HEADER_ROWS = 5
@@ -206,6 +207,11 @@ def _has_numbers(grid: Grid, r: int) -> bool:
 
 _TITLE_WORDS = re.compile(r"\b(uy ban nhan dan|ubnd|cong hoa xa hoi|doc lap tu do|bao cao|"
                           r"mau so|bieu so|kem theo|so bc|so qd)\b")
+
+
+def is_header_like(grid: Grid, r: int) -> bool:
+    """Whether row ``r`` looks like a header row (see :func:`_header_like`)."""
+    return _header_like(grid, r)
 
 
 def _header_like(grid: Grid, r: int) -> bool:

@@ -29,7 +29,7 @@ from loaders.catalog import UnitCatalog, split_prefix
 from loaders.formulas import FormulaError, evaluate
 from loaders.grid import Book, Grid
 from loaders.headers import HeaderAliases, default_aliases
-from loaders.layout import Layout, find_layout, is_numbering_row, strip_enum
+from loaders.layout import Layout, find_layout, is_header_like, is_numbering_row, strip_enum
 from loaders.tidy import Cell, normalize_code, parse_number
 from povcore.errors import Issue, PovmapError
 from povcore.names import fold_text, spelling_key
@@ -484,6 +484,9 @@ def _process_row(st: _Sheet, r: int) -> bool:
     if kind == "footer":
         return False
     label = strip_enum(label)
+    if kind == "unit" and is_header_like(st.grid, r) and not st.catalog.is_commune_name(
+            st.version, label):
+        return False  # the header of another table below this one
     code, ok = _code_of(st, r)
     values, empty = _row_values(st, r)
     if kind == "unit" and code is None and not values and not st.catalog.is_commune_name(
@@ -687,8 +690,8 @@ def _report(grid: Grid, layout: Layout) -> SheetReport:
     return rep
 
 
-def _read_sheet(grid: Grid, layout: Layout, opts: _Options) -> tuple[_Sheet | None,
-                                                                      list[Issue]]:
+def _read_sheet(grid: Grid, layout: Layout, opts: _Options,
+                first: bool = True) -> tuple[_Sheet | None, list[Issue]]:
     year, year_issues = _sheet_year(grid, layout, opts.year, opts.file)
     layout.settle(year)
     issues = _layout_issues(layout, grid, opts.file)
@@ -706,7 +709,9 @@ def _read_sheet(grid: Grid, layout: Layout, opts: _Options) -> tuple[_Sheet | No
             st.end_row = r
             break
     _check_sums(st)
-    if not st.unit_values and not any(i.severity == "error" for i in st.issues):
+    if not st.unit_values and not first:
+        st.report.status = "không có dòng đơn vị / no unit rows"
+    elif not st.unit_values and not any(i.severity == "error" for i in st.issues):
         st.issue(layout.header_end + 1, None, "không có dòng số liệu nào dưới tiêu đề / no data "
                  "rows below the header", "nhập số liệu theo đơn vị / fill in one row per unit")
     return st, issues + st.issues
@@ -781,7 +786,7 @@ def _read_tables(grid: Grid, opts: _Options) -> tuple[list[_Sheet], list[SheetRe
                                            status="không có bảng đơn vị / no unit table"))
             break
         year = opts.year if opts.year is not None or not states else states[-1].year
-        st, found = _read_sheet(view, layout, replace(opts, year=year))
+        st, found = _read_sheet(view, layout, replace(opts, year=year), first=n == 0)
         issues += found
         report = st.report if st else _report(view, layout)
         if n:
