@@ -704,6 +704,10 @@ def _read_sheet(grid: Grid, layout: Layout, opts: _Options,
                 _context(grid, layout, opts.catalog, version),
                 _seen_districts(grid, layout, opts.catalog, version))
     st.end_row = len(grid.values)
+    commune = _title_commune(st)
+    if commune is not None:
+        _commune_report(st, commune)
+        return st, issues + st.issues
     for r in range(layout.header_end + 1, len(grid.values)):
         if not _process_row(st, r):
             st.end_row = r
@@ -762,6 +766,76 @@ def _merge_sheets(states: list[_Sheet]) -> tuple[list[Cell], int, list[Issue]]:
 
 
 MAX_TABLES = 5
+
+
+_COMMUNE_IN_TITLE = re.compile(r"(?:^|[\s,.:(])(xã|phường|thị trấn)\s+(.+)$", re.IGNORECASE)
+
+
+def _title_commune(st: _Sheet) -> str | None:
+    """The commune a commune's own report is about ("UBND XÃ PHÚ SƠN").
+
+    Only when no row of the table names a unit (its rows are hamlets: ấp, khu phố).
+    """
+    lay = st.layout
+    if lay.code_col is not None or any(
+            st.catalog.is_commune_name(st.version, strip_enum(_label(st, r)))
+            for r in range(lay.header_end + 1, min(len(st.grid.values), lay.header_end + 200))
+            if _label(st, r)):
+        return None
+    texts = [str(v) for r in range(lay.header_start) for v in st.grid.values[r]
+             if isinstance(v, str) and "cộng hòa" not in v.lower() and "cộng hoà" not in v.lower()]
+    for text in [*texts, st.grid.name]:
+        for line in re.split(r"[,;\n]| - ", text):
+            found = _commune_named(st, line.strip())
+            if found is not None:
+                return found
+    return None
+
+
+def _commune_named(st: _Sheet, line: str) -> str | None:
+    m = _COMMUNE_IN_TITLE.search(line)
+    if m is None:
+        return None
+    words = m.group(2).split()
+    for n in range(min(len(words), 4), 0, -1):
+        found = st.catalog.match(st.version, f"{m.group(1)} {' '.join(words[:n])}", st.context)
+        if found.code is not None:
+            return found.code
+    return None
+
+
+def _commune_report(st: _Sheet, commune: str) -> None:
+    """A commune's report by hamlet: its total row (or the sum of its rows) is the unit."""
+    total: tuple[int, dict[int, float], list[int]] | None = None
+    parts: dict[int, float] = {}
+    last = st.layout.header_end + 1
+    for r in range(st.layout.header_end + 1, len(st.grid.values)):
+        label = _label(st, r)
+        kind = _classify(st, r, label)
+        if kind == "footer":
+            st.end_row = r
+            break
+        if kind in ("blank", "skip") or not any(
+                st.grid.value(r, c) is not None for c in st.layout.indicators):
+            continue
+        values, empty = _row_values(st, r)
+        if kind == "total" and total is None:
+            total = (r, values, empty)
+            st.skip(r, f"dòng tổng của xã / the commune's total row: {label}")
+            continue
+        last = r
+        st.skip(r, f"ấp, khu phố (cộng vào xã) / hamlet, added to the commune: {label}")
+        for c, v in values.items():
+            parts[c] = parts.get(c, 0.0) + v
+    row, values, empty = total if total else (last, parts, [])
+    if total is not None and parts:
+        st.checks.append(_Check(row, "Tổng cộng", values, [0]))
+        st.unit_values.append(parts)
+        _check_sums(st)
+        st.unit_values.clear()
+        st.checks.clear()
+    _fill_empty(st, row, values, empty)
+    _store_unit(st, row, commune, values)
 
 
 def _below(grid: Grid, row: int) -> Grid:

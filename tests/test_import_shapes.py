@@ -412,6 +412,19 @@ def good_text_row_inside(d: Path) -> Path:
     return write_xlsx(d / "inside.xlsx", bu_dang(rows=rows))
 
 
+def good_commune_report_by_hamlet(d: Path) -> Path:
+    title: list[list[object]] = [["UBND HUYỆN BÙ ĐĂNG"], ["UBND XÃ PHÚ SƠN"],
+                                 ["KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2024"]]
+    header: list[list[object]] = [["STT", "Tên ấp", "Tổng số hộ", "Hộ nghèo", "Hộ nghèo A",
+                                   "Hộ nghèo B", "Hộ cận nghèo"]]
+    rows: list[list[object]] = [[1, "Ấp 1", 400, 8, 5, 3, 10], [2, "Ấp 2", 500, 10, 6, 4, 12],
+                                [3, "Ấp Phú Thịnh", 300, 6, 3, 3, 8],
+                                [None, "Tổng cộng", 1200, 24, 14, 10, 30]]
+    footer: list[list[object]] = [[None, "NGƯỜI LẬP BIỂU", None, None, "CHỦ TỊCH UBND XÃ"]]
+    return write_xlsx(d / "phu_son.xlsx", Table(title=title, header=header, rows=rows,
+                                                footer=footer))
+
+
 def good_sections(d: Path) -> Path:
     return build_simple(d / "sections.xlsx", three_row_names())
 
@@ -483,6 +496,9 @@ GOOD: dict[str, tuple[Callable[[Path], Path], int, str, dict[str, dict[str, floa
         "poor_a": {"25396": 10.0, "25399": 40.0},
         "near_poor": {"25396": 45.0, "25399": 70.0}}),
     "text_row_inside_the_table": (good_text_row_inside, 2024, "2024", EXPECT_BU_DANG),
+    "commune_report_by_hamlet": (good_commune_report_by_hamlet, 2024, "2024", {
+        "total_households": {"25400": 1200.0}, "poor_a": {"25400": 14.0},
+        "near_poor": {"25400": 30.0}}),
     "district_sections_no_diacritics": (good_sections, 2022, "2021", {
         "poor": {"26116": 40.0, "26143": 60.0, "26206": 20.0, "26209": 50.0}}),
 }
