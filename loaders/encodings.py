@@ -22,7 +22,8 @@ from pathlib import Path
 
 from povcore.units import registry
 
-__all__ = ["decode_csv_bytes", "encode_cp1258", "fix_legacy_rows", "from_tcvn3", "from_vni"]
+__all__ = ["convert_cell", "decode_csv_bytes", "encode_cp1258", "fix_legacy_rows", "from_tcvn3",
+           "from_vni"]
 
 _TABLES = Path(__file__).with_name("legacy_vn.toml")
 _VN_LATIN1 = frozenset("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý")
@@ -130,15 +131,28 @@ def fix_legacy_rows(rows: list[list[object]]) -> tuple[list[list[object]], str |
     encoding = _sheet_encoding(texts)
     if encoding is None:
         return rows, None
-    convert = _CONVERTERS[encoding]
     for row in rows:
         for c, v in enumerate(row):
-            if not isinstance(v, str) or not _candidate(v):
-                continue
-            new = convert(v)
-            if any(ch in _LEGACY_ONLY for ch in v) or _hits(new) > _hits(v):
-                row[c] = new
+            if isinstance(v, str):
+                row[c] = convert_cell(v, encoding)
     return rows, encoding
+
+
+def convert_cell(text: str, encoding: str) -> str:
+    """One text of a sheet found to be in ``encoding`` ("TCVN3" or "VNI").
+
+    Converted when it holds legacy-only characters or the conversion yields more known
+    words; Unicode text (beyond Latin-1) is returned unchanged.
+
+    >>> convert_cell("Bï §¨ng", "TCVN3"), convert_cell("Phường Tân Hạnh", "TCVN3")
+    ('Bù Đăng', 'Phường Tân Hạnh')
+    """
+    if not _candidate(text):
+        return text
+    new = _CONVERTERS[encoding](text)
+    if any(ch in _LEGACY_ONLY for ch in text) or _hits(new) > _hits(text):
+        return new
+    return text
 
 
 def decode_csv_bytes(data: bytes) -> tuple[str, str]:

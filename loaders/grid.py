@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import python_calamine as pc
 
-from loaders.encodings import decode_csv_bytes, fix_legacy_rows
+from loaders.encodings import convert_cell, decode_csv_bytes, fix_legacy_rows
 from loaders.tidy import parse_number
 from povcore.errors import Issue, PovmapError
 
@@ -176,6 +176,8 @@ def _sheet(wb: pc.CalamineWorkbook, name: str,
             rows[r][c] = text
     merges = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
     fixed, encoding = fix_legacy_rows(rows)
+    if encoding is not None:  # a sheet named in the same font ("Bï §¨ng")
+        name = convert_cell(name, encoding)
     return Grid(name, fixed, merges, dict(formulas), encoding)
 
 

@@ -227,6 +227,13 @@ def good_csv_1258(d: Path) -> Path:
     return write_csv(d / "bu_dang_1258.csv", bu_dang(), encoding="cp1258", sep=",")
 
 
+def good_tcvn3_sheet_name_district(d: Path) -> Path:
+    title: list[list[object]] = [["BÁO CÁO KẾT QUẢ RÀ SOÁT NĂM 2024"]]
+    table = legacy_table(bu_dang(title=title, rows=TAN_PHU_2024, footer=[]), "TCVN3")
+    table.name = "T©n Phó"  # the sheet tab typed in TCVN3 too: "Tân Phú"
+    return write_xlsx(d / "vntime_tan_phu.xlsx", table)
+
+
 def good_csv_tcvn3_bytes(d: Path) -> Path:
     path = d / "vntime.csv"
     write_csv(path, legacy_table(bu_dang(), "TCVN3"))  # UTF-8 first, re-saved as ANSI:
@@ -455,6 +462,8 @@ GOOD: dict[str, tuple[Callable[[Path], Path], int, str, dict[str, dict[str, floa
     "csv_windows_1258": (good_csv_1258, 2024, "2024", EXPECT_BU_DANG),
     "tcvn3_font": (good_tcvn3, 2024, "2024", EXPECT_BU_DANG),
     "csv_ansi_tcvn3": (good_csv_tcvn3_bytes, 2024, "2024", EXPECT_BU_DANG),
+    "tcvn3_sheet_name_gives_district": (good_tcvn3_sheet_name_district, 2024, "2024",
+                                        EXPECT_TAN_PHU),
     "rate_as_share_of_poor": (good_share_of_poor, 2024, "2024", {
         "poor_a": {"25396": 10.0, "25399": 40.0}}),
     "vni_font": (good_vni, 2024, "2024", EXPECT_BU_DANG),
