@@ -203,7 +203,12 @@ def read_book(data: bytes, file: str) -> Book:
     """
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as err:
+    except pc.PasswordError as err:
+        raise PovmapError(f"{file}: tệp được đặt mật khẩu / password-protected", [Issue(
+            "tệp được đặt mật khẩu (mã hóa) / the file is password-protected (encrypted)",
+            hint="mở bằng Excel, bỏ mật khẩu và lưu lại / open it in Excel, remove the "
+            "password and save it again", file=file)]) from err
+    except (pc.CalamineError, ValueError, OSError) as err:
         raise _corrupt(file, err) from err
     visible = [m.name for m in wb.sheets_metadata
                if m.visible == pc.SheetVisibleEnum.Visible
@@ -214,7 +219,7 @@ def read_book(data: bytes, file: str) -> Book:
     try:
         for name in visible:
             sheets.append(_sheet(wb, name, formulas.get(name, {})))
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as err:
+    except (pc.CalamineError, ValueError) as err:
         raise _corrupt(file, err) from err
     notes = [f"sheet '{g.name}': {g.encoding}" for g in sheets if g.encoding]
     return Book(sheets, hidden, notes)
