@@ -84,8 +84,9 @@ def main() -> None:
             "# Keys are the characters Excel shows for legacy-font text; values are Unicode.\n"
             "# [tcvn3]: TCVN 5712:1993 'VN3' (ABC keyboard, .VnTime fonts), bytes 0xA1-0xFF as\n"
             "#   converted by GNU libc iconv (TCVN5712-1).\n"
-            "# [vni]: VNI-Windows (VNI-Times fonts): base letter + mark character, the public\n"
-            "#   VNI convention (e.g. as listed in github.com/duydev/vietnamese-conversion, MIT).\n\n")
+            "# [vni]: VNI-Windows (VNI-Times fonts): base letter + mark character, the\n"
+            "#   public VNI convention (e.g. as listed in\n"
+            "#   github.com/duydev/vietnamese-conversion, MIT).\n\n")
     OUT.write_text(head + _toml_table("tcvn3", _tcvn3()) + "\n" + _toml_table("vni", _vni()),
                    encoding="utf-8")
 
