@@ -156,7 +156,7 @@ def convert_cell(text: str, encoding: str) -> str:
 
 
 def decode_csv_bytes(data: bytes) -> tuple[str, str]:
-    """Text of CSV bytes and the encoding used (UTF-8, else Windows-1258).
+    """Text of CSV bytes and the encoding used (UTF-8 or UTF-16, else Windows-1258).
 
     >>> decode_csv_bytes("Hộ nghèo".encode("utf-8-sig"))
     ('Hộ nghèo', 'utf-8-sig')
@@ -165,6 +165,8 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return data.decode("utf-8-sig"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        return data.decode("utf-16"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -60,5 +60,6 @@ def test_csv_encodings() -> None:
     text = "Đơn vị;Hộ nghèo\nXã Đắk Ơ;12\n"
     assert decode_csv_bytes(text.encode("utf-8")) == (text, "utf-8")
     assert decode_csv_bytes(b"\xef\xbb\xbf" + text.encode("utf-8")) == (text, "utf-8-sig")
+    assert decode_csv_bytes(text.encode("utf-16")) == (text, "utf-16")
     decoded, encoding = decode_csv_bytes(encode_cp1258(text))
     assert (decoded, encoding) == (unicodedata.normalize("NFC", text), "windows-1258")
