@@ -29,8 +29,8 @@ __all__ = ["VALUE_COLUMNS", "ParsedImport", "RejectedFile", "read_values"]
 
 VALUE_COLUMNS: tuple[str, ...] = ("unit_code", "boundary_version", "year", "indicator",
                                   "value", "sheet", "row", "column")
-_EXCEL = {".xlsx", ".xlsm", ".xls", ".ods"}
-_TEXT = {".csv", ".txt"}
+_EXCEL = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+_TEXT = {".csv", ".txt", ".tsv"}
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 
@@ -76,7 +76,7 @@ def _sniff_zip(data: bytes, file: str) -> None:
         raise _fail(file, f"tệp Excel bị hỏng (zip lỗi: {err}) / corrupt Excel file (bad zip: "
                     f"{err})", "mở bằng Excel và lưu lại dạng .xlsx / open it in Excel and "
                     "save it again as .xlsx") from err
-    if "xl/workbook.xml" not in names and "content.xml" not in names:
+    if not names & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}:
         kind = "Word" if any(n.startswith("word/") for n in names) else (
             "PowerPoint" if any(n.startswith("ppt/") for n in names) else "zip")
         raise _fail(file, f"không phải tệp Excel (là tệp {kind}) / not an Excel workbook "
