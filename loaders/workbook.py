@@ -212,7 +212,7 @@ def _number(st: _Sheet, r: int, c: int, raw: object, rate: bool) -> float | None
                      value=raw)
             return None
     if isinstance(raw, str) and raw.strip() in _DASHES:
-        return 0.0
+        return None if rate else 0.0  # "-": no households; a rate "-" is not given
     try:
         return parse_number(raw, rate=rate)
     except ValueError:
