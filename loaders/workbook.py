@@ -203,8 +203,10 @@ def _number(st: _Sheet, r: int, c: int, raw: object, rate: bool) -> float | None
             return evaluate(raw, lambda rr, cc: _lookup(st, rr, cc))
         except (FormulaError, RecursionError):
             if rate:  # rates are only checked, never stored: skip the check
-                st.skip(r, f"tỷ lệ là công thức chưa tính, không kiểm tra / rate formula "
-                        f"without a value, not checked: {raw}")
+                st.issue(r, c, f"tỷ lệ là công thức chưa tính, không kiểm tra: {raw} / rate "
+                         f"formula without a value, not checked: {raw}", "mở và lưu lại tệp "
+                         "trong Excel để kiểm tra tỷ lệ / open and save the file in Excel to "
+                         "check the rates", value=raw, severity="warning")
                 return None
             st.issue(r, c, f"công thức chưa có giá trị: {raw} / formula without a computed "
                      f"value: {raw}", "mở và lưu lại tệp trong Excel (để Excel tính công thức) "
