@@ -861,6 +861,12 @@ def _read_tables(grid: Grid, opts: _Options) -> tuple[list[_Sheet], list[SheetRe
                 reports.append(SheetReport(grid.name, encoding=grid.encoding,
                                            status="không có bảng đơn vị / no unit table"))
             break
+        if n and not layout.candidates and not layout.unmapped:
+            report = _report(view, layout)  # a later table about something else
+            report.sheet = f"{grid.name} (bảng / table {n + 1})"
+            report.status = "không có cột chỉ tiêu / no indicator column"
+            reports.append(report)
+            return states, reports, issues
         year = opts.year if opts.year is not None or not states else states[-1].year
         st, found = _read_sheet(view, layout, replace(opts, year=year), first=n == 0)
         issues += found
