@@ -206,7 +206,8 @@ def _has_numbers(grid: Grid, r: int) -> bool:
 
 
 _TITLE_WORDS = re.compile(r"\b(uy ban nhan dan|ubnd|cong hoa xa hoi|doc lap tu do|bao cao|"
-                          r"mau so|bieu so|kem theo|so bc|so qd)\b")
+                          r"mau so|bieu so|kem theo|so bc|so qd|nguoi lap|lap bieu|chu tich|"
+                          r"thu truong|ky ten|giam doc|ke toan|xac nhan|noi nhan)\b")
 
 
 def is_header_like(grid: Grid, r: int) -> bool:
@@ -215,7 +216,7 @@ def is_header_like(grid: Grid, r: int) -> bool:
 
 
 def _header_like(grid: Grid, r: int) -> bool:
-    """Two or more texts, no numbers, not a numbering row and not a title line."""
+    """Two or more texts, no numbers, not a numbering row, title or signature line."""
     if r < 0 or is_numbering_row(grid, r) or _has_numbers(grid, r):
         return False
     texts = set(_texts(grid, r))

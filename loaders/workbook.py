@@ -861,7 +861,7 @@ def _read_tables(grid: Grid, opts: _Options) -> tuple[list[_Sheet], list[SheetRe
                 reports.append(SheetReport(grid.name, encoding=grid.encoding,
                                            status="không có bảng đơn vị / no unit table"))
             break
-        if n and not layout.candidates and not layout.unmapped:
+        if n and not layout.candidates and not layout.unmapped and layout.label_cols:
             report = _report(view, layout)  # a later table about something else
             report.sheet = f"{grid.name} (bảng / table {n + 1})"
             report.status = "không có cột chỉ tiêu / no indicator column"

@@ -432,6 +432,14 @@ def good_commune_report_by_hamlet(d: Path) -> Path:
                                                 footer=footer))
 
 
+def good_annex_table_below(d: Path) -> Path:
+    annex: list[list[object]] = [
+        [], [None, "PHỤ LỤC: SỐ ẤP CỦA CÁC XÃ"], [],
+        ["STT", "Đơn vị", "Số ấp", "Diện tích (km2)"],
+        [1, "Thị trấn Đức Phong", 8, 12.5], [2, "Xã Đak Nhau", 6, 40.1]]
+    return write_xlsx(d / "annex.xlsx", bu_dang(footer=[*FOOTER_BU_DANG, *annex]))
+
+
 def good_sections(d: Path) -> Path:
     return build_simple(d / "sections.xlsx", three_row_names())
 
@@ -508,6 +516,8 @@ GOOD: dict[str, tuple[Callable[[Path], Path], int, str, dict[str, dict[str, floa
     "commune_report_by_hamlet": (good_commune_report_by_hamlet, 2024, "2024", {
         "total_households": {"25400": 1200.0}, "poor_a": {"25400": 14.0},
         "near_poor": {"25400": 30.0}}),
+    "annex_table_about_something_else": (good_annex_table_below, 2024, "2024",
+                                         EXPECT_BU_DANG),
     "district_sections_no_diacritics": (good_sections, 2022, "2021", {
         "poor": {"26116": 40.0, "26143": 60.0, "26206": 20.0, "26209": 50.0}}),
 }
