@@ -95,6 +95,18 @@ TEXT: dict[str, dict[str, str]] = {
     "households": {"vi": "hộ", "en": "households"},
     "col_households": {"vi": "Số hộ", "en": "Households"},
     "no_data": {"vi": "Không có dữ liệu", "en": "No data"},
+    # exports (issue 12)
+    "export_made_on": {"vi": "Lập ngày", "en": "Made on"},
+    "export_no_import": {"vi": "Chưa có lần nhập số liệu nào", "en": "No data imported yet"},
+    "export_imported": {"vi": "nhập", "en": "imported"},
+    "export_boundaries": {"vi": "Ranh giới", "en": "Boundaries"},
+    "export_units_col": {"vi": "Số đơn vị", "en": "Units"},
+    "export_classes": {"vi": "lớp", "en": "classes"},
+    "export_stamp_demo": {"vi": "DỮ LIỆU MINH HỌA — không phải số liệu chính thức",
+                          "en": "DEMO DATA (Dữ liệu minh họa) — not official figures"},
+    "export_stamp_approximate": {
+        "vi": "RANH GIỚI GẦN ĐÚNG — hình dạng chỉ mang tính minh họa",
+        "en": "APPROXIMATE BOUNDARIES (Ranh giới gần đúng) — shapes indicative only"},
 }
 
 
