@@ -107,6 +107,52 @@ TEXT: dict[str, dict[str, str]] = {
     "export_stamp_approximate": {
         "vi": "RANH GIỚI GẦN ĐÚNG — hình dạng chỉ mang tính minh họa",
         "en": "APPROXIMATE BOUNDARIES (Ranh giới gần đúng) — shapes indicative only"},
+    "deck_cover": {"vi": "Tình hình giảm nghèo bền vững cuối năm {year}",
+                   "en": "Sustainable poverty reduction: end of {year}"},
+    "deck_period": {"vi": "Giai đoạn", "en": "Period"},
+    "deck_headline": {"vi": "Số liệu toàn tỉnh cuối năm {year}",
+                      "en": "Province figures, end of {year}"},
+    "deck_poverty_map": {"vi": "Bản đồ tỷ lệ hộ nghèo cuối năm {year}",
+                         "en": "Poverty rate map, end of {year}"},
+    "deck_progress_map": {"vi": "Bản đồ tiến độ giảm hộ nghèo A năm {year}",
+                          "en": "Progress map: poor-A reduction, {year}"},
+    "deck_target_chart": {"vi": "Hộ nghèo A toàn tỉnh so với mục tiêu kế hoạch",
+                          "en": "Province poor-A households against the plan target"},
+    "deck_off_track": {"vi": "Đơn vị chưa đạt tiến độ giảm hộ nghèo A năm {year}",
+                       "en": "Units off track in reducing poor-A households, {year}"},
+    "deck_zones": {"vi": "Vùng di dời, tái định cư", "en": "Zones and resettlement"},
+    "deck_late_tasks": {"vi": "Nhiệm vụ chậm tiến độ của kế hoạch",
+                        "en": "Late tasks of the plan"},
+    "deck_not_available": {"vi": "Chưa có số liệu / Not available yet",
+                           "en": "Not available yet (chưa có số liệu)"},
+    "deck_headline_missing": {"vi": "Chưa có số liệu toàn tỉnh của năm này.",
+                              "en": "No province figures for this year."},
+    "deck_poverty_map_missing": {"vi": "Chưa vẽ được bản đồ.", "en": "The map could not be drawn."},
+    "deck_progress_map_missing": {
+        "vi": "Bản đồ tiến độ theo mục tiêu từng đơn vị chưa được tính trong hệ thống.",
+        "en": "Per-unit progress against targets is not computed in the system yet."},
+    "deck_target_chart_missing": {
+        "vi": "Chưa có số liệu năm gốc hoặc mục tiêu của giai đoạn.",
+        "en": "No baseline or phase target available."},
+    "deck_off_track_missing": {
+        "vi": "Chưa đánh giá được tiến độ từng đơn vị (thiếu năm gốc hoặc mục tiêu).",
+        "en": "Per-unit progress cannot be judged yet (no baseline or target)."},
+    "deck_off_track_none": {"vi": "Mọi đơn vị đều đạt tiến độ.", "en": "Every unit is on track."},
+    "deck_zones_missing": {
+        "vi": "Chưa có dữ liệu vùng di dời, tái định cư (lớp vùng chưa được nhập).",
+        "en": "No zone or resettlement data (the zones layer is not loaded yet)."},
+    "deck_zones_none": {"vi": "Không có vùng nào.", "en": "No zones."},
+    "deck_late_tasks_missing": {
+        "vi": "Chưa có dữ liệu theo dõi nhiệm vụ (bảng nhiệm vụ chưa được nhập).",
+        "en": "No task tracker data (the task list is not loaded yet)."},
+    "deck_late_tasks_none": {"vi": "Không có nhiệm vụ nào chậm tiến độ.",
+                             "en": "No task is late."},
+    "deck_more_rows": {"vi": "Còn {n} dòng nữa trong báo cáo.",
+                       "en": "{n} more rows in the report."},
+    "deck_actual": {"vi": "Thực tế (hộ)", "en": "Actual (households)"},
+    "deck_target": {"vi": "Mục tiêu theo kế hoạch (hộ)", "en": "Plan target (households)"},
+    "deck_yes": {"vi": "Có", "en": "Yes"},
+    "deck_no": {"vi": "Không", "en": "No"},
 }
 
 

@@ -27,6 +27,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analysis.mapdata import Crosswalks, unit_counts
@@ -303,10 +304,9 @@ def _lines(table: ReportTable, province: str) -> list[_Line]:
         code = str(group) if by_district else ""
         lines.append(_Line(_roman(i), code, str(rows["group_name"].iloc[0]),
                            rows[keys].sum(min_count=1), 1))
-        for row in rows.sort_values("code").itertuples(index=False):
+        for _, row in rows.sort_values("code").iterrows():
             number += 1
-            lines.append(_Line(str(number), str(row.code), str(row.name),
-                               pd.Series(row._asdict()), 2))
+            lines.append(_Line(str(number), str(row["code"]), str(row["name"]), row, 2))
     return lines
 
 
@@ -318,8 +318,8 @@ def _body(ws: Worksheet, lines: list[_Line], cols: Sequence[Column], start: int)
         ws.cell(r, 2, line.code or None)
         ws.cell(r, 3, line.name)
         for j, col in enumerate(cols, start=first):
-            cell = ws.cell(r, j, _value(col.key, line.values))
-            cell.number_format = "0.00" if col.rate else "#,##0;-#,##0;0"
+            value_cell = ws.cell(r, j, _value(col.key, line.values))
+            value_cell.number_format = "0.00" if col.rate else "#,##0;-#,##0;0"
         for c in range(1, first + len(cols)):
             cell = ws.cell(r, c)
             cell.border = _BORDER
@@ -363,13 +363,13 @@ def _print_setup(ws: Worksheet, width: int, header_end: int) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = f"{_HEADER_TOP}:{header_end}"
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "Trang &P / &N"
-    ws.freeze_panes = ws.cell(header_end + 1, 4)
+    ws.oddFooter.center.text = "Trang &P / &N"  # type: ignore[union-attr]
+    ws.freeze_panes = f"D{header_end + 1}"
     widths = {1: 6, 2: 9, 3: 28}
     for c in range(1, width + 1):
         ws.column_dimensions[get_column_letter(c)].width = widths.get(c, 11.5)

@@ -35,13 +35,15 @@ import pandas as pd
 import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.collections import PatchCollection
+from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.patheffects import withStroke
-from matplotlib_scalebar.scalebar import ScaleBar
-from shapely.geometry import box
+from matplotlib_scalebar.scalebar import ScaleBar  # type: ignore[import-untyped]
+from shapely import ops
+from shapely.geometry import Polygon, box
+from shapely.geometry.base import BaseGeometry
 
 from analysis.classify import (
     MAX_CLASSES,
@@ -244,7 +246,7 @@ def compose(obs: pd.DataFrame, spec: MapSpec, crosswalks: Crosswalks | None = No
     MapComposition
     """
     spec.check()
-    year, version, level = view_version(obs, spec)
+    year, _version, level = view_version(obs, spec)
     lang = spec.lang
     mv = map_values(obs, spec.indicator, year, spec.geography, level, crosswalks, province)
     cls = classify(mv.values, spec.scheme, spec.k,
@@ -306,7 +308,7 @@ class RenderedMap:
         return buf.getvalue()
 
 
-_RC = {"font.family": FONT, "pdf.fonttype": 42, "svg.fonttype": "none",
+_RC: Any = {"font.family": FONT, "pdf.fonttype": 42, "svg.fonttype": "none",
        "axes.unicode_minus": True}
 
 
@@ -356,7 +358,7 @@ def _project(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
     return metric.set_geometry(gpd.GeoSeries(simple, index=metric.index, crs=METRIC_CRS))
 
 
-def _union(geoms: Any, close_m: float) -> shapely.Geometry:
+def _union(geoms: Any, close_m: float) -> BaseGeometry:
     """Outline of the units; slivers and gaps narrower than ``close_m`` are closed.
 
     Legacy layers (GADM) are not noded alike, so a plain union keeps hairline gaps that
@@ -392,11 +394,11 @@ def _padded(bounds: tuple[float, ...], share: float) -> Bounds:
     return minx - pad, miny - pad, maxx + pad, maxy + pad
 
 
-def _fit(ax: Axes, bounds: Bounds) -> None:
+def _fit(fig: Figure, ax: Axes, bounds: Bounds) -> None:
     """Limits showing ``bounds`` at one scale on both axes, centred in the axes box."""
     minx, miny, maxx, maxy = bounds
     pos = ax.get_position()
-    fig_w, fig_h = ax.figure.get_size_inches()
+    fig_w, fig_h = fig.get_size_inches()
     box_ratio = (pos.height * fig_h) / (pos.width * fig_w)
     w, h = maxx - minx, maxy - miny
     if h / w < box_ratio:
@@ -409,16 +411,16 @@ def _fit(ax: Axes, bounds: Bounds) -> None:
     ax.set_aspect("equal", adjustable="box")
 
 
-def _path(geom: shapely.Geometry) -> MplPath:
+def _path(geom: BaseGeometry) -> MplPath:
     """A matplotlib path of a (multi)polygon, holes included."""
-    polygons = [geom] if geom.geom_type == "Polygon" else [
-        g for g in getattr(geom, "geoms", []) if g.geom_type == "Polygon"]
+    polygons: list[Polygon] = [geom] if isinstance(geom, Polygon) else [
+        g for g in getattr(geom, "geoms", []) if isinstance(g, Polygon)]
     rings = [MplPath(np.asarray(r.coords)[:, :2], closed=True) for p in polygons
              for r in (p.exterior, *p.interiors)]
     return MplPath.make_compound_path(*rings) if rings else MplPath(np.zeros((0, 2)))
 
 
-def _polygons(ax: Axes, geoms: Sequence[shapely.Geometry], **style: Any) -> None:
+def _polygons(ax: Axes, geoms: Sequence[BaseGeometry], **style: Any) -> None:
     """Draw polygons as one collection (geopandas' plot redraws the figure every call)."""
     patches = [PathPatch(_path(g)) for g in geoms if g is not None and not g.is_empty]
     ax.add_collection(PatchCollection(patches, match_original=False, **style))
@@ -450,12 +452,12 @@ def _short_name(name: str, typ: str) -> str:
 def _place_labels(fig: Figure, ax: Axes, units: gpd.GeoDataFrame, comp: MapComposition,
                   size_pt: float) -> tuple[str, ...]:
     """Unit names inside their polygon, biggest units first, never overlapping."""
-    renderer = FigureCanvasAgg(fig).get_renderer()
+    renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
     ax.apply_aspect()
     to_data = ax.transData.inverted()
     names = comp.names.set_index("code")
     order = units.assign(_area=units.geometry.area).sort_values("_area", ascending=False)
-    placed: list[shapely.Geometry] = []
+    placed: list[BaseGeometry] = []
     kept: list[str] = []
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
@@ -467,8 +469,10 @@ def _place_labels(fig: Figure, ax: Axes, units: gpd.GeoDataFrame, comp: MapCompo
         part = geom.intersection(view)
         if part.is_empty:
             continue
-        anchor = shapely.ops.polylabel(_largest(part), tolerance=100.0)
-        text = _short_name(names.at[code, "name"], str(names.at[code, "type"]))
+        biggest = _largest(part)
+        anchor = (ops.polylabel(biggest, tolerance=100.0) if isinstance(biggest, Polygon)
+                  else biggest.representative_point())
+        text = _short_name(str(names.at[code, "name"]), str(names.at[code, "type"]))
         artist = ax.text(anchor.x, anchor.y, text, fontsize=size_pt, ha="center",
                          va="center", color=_INK, zorder=5,
                          path_effects=[withStroke(linewidth=1.6, foreground="white")])
@@ -483,11 +487,12 @@ def _place_labels(fig: Figure, ax: Axes, units: gpd.GeoDataFrame, comp: MapCompo
     return tuple(kept)
 
 
-def _largest(geom: shapely.Geometry) -> shapely.Geometry:
+def _largest(geom: BaseGeometry) -> BaseGeometry:
     if geom.geom_type == "MultiPolygon":
-        return max(geom.geoms, key=lambda g: g.area)
+        return max(getattr(geom, "geoms", []), key=lambda g: g.area)  # type: ignore[no-any-return]
     if geom.geom_type == "GeometryCollection":
-        polys = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
+        polys = [g for g in getattr(geom, "geoms", [])
+                 if g.geom_type in ("Polygon", "MultiPolygon")]
         return _largest(max(polys, key=lambda g: g.area)) if polys else geom
     return geom
 
@@ -520,7 +525,7 @@ def _draw_map(fig: Figure, layout: _Layout, comp: MapComposition, units: gpd.Geo
               provenance: Provenance) -> tuple[Axes, tuple[str, ...]]:
     ax = fig.add_axes(layout.map)
     _draw_units(ax, units, comp, outline, overlays)
-    _fit(ax, _extent(units, comp.spec.unit))
+    _fit(fig, ax, _extent(units, comp.spec.unit))
     ax.set_axis_off()
     ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False,
                            edgecolor="#888888", linewidth=0.6, clip_on=False))
@@ -606,7 +611,7 @@ def _draw_inset(fig: Figure, layout: _Layout, outline: gpd.GeoSeries, view: Axes
     ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=_STAMP,
                            linewidth=0.9))
     whole = tuple(float(v) for v in outline.total_bounds)
-    _fit(ax, _padded((min(whole[0], x0), min(whole[1], y0), max(whole[2], x1),
+    _fit(fig, ax, _padded((min(whole[0], x0), min(whole[1], y0), max(whole[2], x1),
                       max(whole[3], y1)), 0.08))
     ax.set_xticks([])
     ax.set_yticks([])
@@ -653,7 +658,7 @@ def _stamp_texts(provenance: Provenance, lang: str) -> list[str]:
 
 
 def _text_width(fig: Figure, artist: Any) -> float:
-    renderer = FigureCanvasAgg(fig).get_renderer()
+    renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
     bb = artist.get_window_extent(renderer)
     ax_bb = artist.axes.get_window_extent(renderer)
     return float(bb.width / ax_bb.width)
