@@ -153,6 +153,24 @@ TEXT: dict[str, dict[str, str]] = {
     "deck_target": {"vi": "Mục tiêu theo kế hoạch (hộ)", "en": "Plan target (households)"},
     "deck_yes": {"vi": "Có", "en": "Yes"},
     "deck_no": {"vi": "Không", "en": "No"},
+    "deck_units_missing": {"vi": "{n}/{total} đơn vị chưa có số liệu: tổng toàn tỉnh thiếu các "
+                                 "đơn vị này.",
+                           "en": "{n} of {total} units have no data: province totals leave "
+                                 "them out."},
+    "deck_target_note": {
+        "vi": "Mục tiêu giai đoạn {phase}: giảm {pct} % hộ nghèo A so với cuối năm {base} "
+              "(Kế hoạch 60/KH-UBND); đường mục tiêu tuyến tính theo năm.",
+        "en": "Phase {phase} target: {pct} % fewer poor-A households than at the end of "
+              "{base} (Plan 60/KH-UBND); linear path by year."},
+    "deck_col_baseline": {"vi": "Hộ nghèo A năm gốc", "en": "Poor A, baseline"},
+    "deck_col_current": {"vi": "Hộ nghèo A hiện nay", "en": "Poor A, now"},
+    "deck_col_reduction": {"vi": "Đã giảm (%)", "en": "Reduced (%)"},
+    "deck_col_required": {"vi": "Yêu cầu (%)", "en": "Required (%)"},
+    "deck_off_track_note": {"vi": "{n}/{total} đơn vị chưa đạt tiến độ (quy đổi về 95 xã, "
+                                  "phường hiện nay).",
+                            "en": "{n} of {total} units off track (re-aggregated to today's "
+                                  "95 units)."},
+    "export_registry": {"vi": "danh mục đơn vị hành chính", "en": "unit registry"},
 }
 
 

@@ -39,7 +39,7 @@ from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
-from matplotlib.patheffects import withStroke
+from matplotlib.patheffects import Stroke
 from matplotlib_scalebar.scalebar import ScaleBar  # type: ignore[import-untyped]
 from shapely import ops
 from shapely.geometry import Polygon, box
@@ -97,6 +97,7 @@ class MapSpec:
     paper: str = "A4"
     orientation: str = "landscape"
     dpi: int = 300
+    labels: bool = True
 
     def check(self) -> None:
         """Raise :class:`PovmapError` naming the first invalid field and the valid options.
@@ -288,6 +289,7 @@ class RenderedMap:
 
     figure: Figure
     composition: MapComposition
+    provenance: Provenance
     labelled: tuple[str, ...] = field(default=())
 
     def save(self, target: str | Path | BinaryIO, fmt: str) -> None:
@@ -456,7 +458,10 @@ def _place_labels(fig: Figure, ax: Axes, units: gpd.GeoDataFrame, comp: MapCompo
     ax.apply_aspect()
     to_data = ax.transData.inverted()
     names = comp.names.set_index("code")
-    order = units.assign(_area=units.geometry.area).sort_values("_area", ascending=False)
+    # The selected unit first (always named), then the biggest units.
+    order = units.assign(_area=units.geometry.area,
+                         _sel=units["code"] == comp.spec.unit).sort_values(
+        ["_sel", "_area"], ascending=False)
     placed: list[BaseGeometry] = []
     kept: list[str] = []
     x0, x1 = ax.get_xlim()
@@ -474,14 +479,19 @@ def _place_labels(fig: Figure, ax: Axes, units: gpd.GeoDataFrame, comp: MapCompo
                   else biggest.representative_point())
         text = _short_name(str(names.at[code, "name"]), str(names.at[code, "type"]))
         artist = ax.text(anchor.x, anchor.y, text, fontsize=size_pt, ha="center",
-                         va="center", color=_INK, zorder=5,
-                         path_effects=[withStroke(linewidth=1.6, foreground="white")])
+                         va="center", color=_INK, zorder=6)
         corners = to_data.transform(artist.get_window_extent(renderer).get_points())
         label_box = box(*corners[0], *corners[1])
         inside = label_box.intersection(part).area / max(label_box.area, 1e-9)
-        if (inside >= 0.9 or code == selected) and not any(label_box.intersects(p) for p in placed):
+        if (inside >= 0.9 or code == selected) and not any(label_box.intersects(p)
+                                                          for p in placed):
             placed.append(label_box)
             kept.append(str(code))
+            # The halo is a stroked outline drawn as paths underneath; the name itself
+            # stays real text (searchable and copyable in the PDF).
+            ax.text(anchor.x, anchor.y, text, fontsize=size_pt, ha="center", va="center",
+                    color="white", zorder=5,
+                    path_effects=[Stroke(linewidth=1.6, foreground="white")])
         else:
             artist.remove()
     return tuple(kept)
@@ -530,7 +540,7 @@ def _draw_map(fig: Figure, layout: _Layout, comp: MapComposition, units: gpd.Geo
     ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False,
                            edgecolor="#888888", linewidth=0.6, clip_on=False))
     size = 5.0 if comp.spec.paper == "A4" else 6.0
-    labelled = _place_labels(fig, ax, units, comp, size)
+    labelled = _place_labels(fig, ax, units, comp, size) if comp.spec.labels else ()
     _north_arrow(ax)
     _scale_bar(ax, comp.spec.lang)
     if provenance.demo:
@@ -723,7 +733,7 @@ def render_map(obs: pd.DataFrame, spec: MapSpec, frame: gpd.GeoDataFrame,
         _draw_legend(fig, layout, comp, overlays)
         _draw_inset(fig, layout, outline, view, units, spec.unit)
         _draw_footer(fig, layout, comp, provenance)
-    return RenderedMap(fig, comp, labelled)
+    return RenderedMap(fig, comp, provenance, labelled)
 
 
 def _metres_per_px(units: gpd.GeoDataFrame, layout: _Layout, spec: MapSpec) -> float:

@@ -1,0 +1,282 @@
+"""Export use-cases behind ``povmap export …`` and the download buttons.
+
+Each function reads the store and the boundaries, builds one output with
+:mod:`povexport` and writes it atomically (a temporary file renamed into place, so a
+failed export never leaves half a file); it returns a JSON-ready document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.overview import (
+    PLAN_TARGETS,
+    on_track_units,
+    phase_of,
+    province_summary,
+    province_trend,
+    required_reduction_pct,
+)
+from geodata.boundaries import Boundaries, load_boundaries
+from geodata.crosswalk import build_crosswalk
+from povcore.config import Settings, settings
+from povcore.errors import PovmapError
+from povcore.i18n import format_change, format_number, format_value, t
+from povcore.indicators import get_indicator
+from povexport.deck import DeckInputs, Figure, SlideTable, TargetChart, deck_bytes
+from povexport.provenance import Provenance
+from povexport.report import report_bytes, report_table
+from povexport.staticmap import MapSpec, RenderedMap, latest_year, render_map, view_version
+from povstore.observations import (
+    ImportsSummary,
+    imports_summary,
+    read_crosswalk_weights,
+    read_observations,
+)
+from povstore.store import Store
+
+CROSSWALK_STEPS = (("2021", "2024"), ("2021", "2025"), ("2024", "2025"))
+
+
+@dataclass(frozen=True, eq=False)
+class StoreData:
+    """What every export reads from the store."""
+
+    obs: pd.DataFrame
+    crosswalks: dict[tuple[str, str], pd.DataFrame]
+    summary: ImportsSummary
+
+
+def store_data(cfg: Settings | None = None) -> StoreData:
+    """Observations, crosswalks (stored ones win, else membership weights), imports."""
+    cfg = cfg or settings()
+    store = Store(cfg.store_path)
+    stored = read_crosswalk_weights(store)
+    crosswalks = {step: stored.get(step) if step in stored
+                  else build_crosswalk(*step, province=cfg.province).weights
+                  for step in CROSSWALK_STEPS}
+    return StoreData(read_observations(store),
+                     {k: v for k, v in crosswalks.items() if v is not None},
+                     imports_summary(store))
+
+
+def provenance(data: StoreData, boundaries: Boundaries | None, version: str,
+               today: dt.date) -> Provenance:
+    """What an export states about ``data`` drawn on ``boundaries`` (None: a table)."""
+    s = data.summary
+    return Provenance(
+        data_file=s.last_file, imported_at=s.last_import, n_imports=s.n_imports, demo=s.demo,
+        boundary_version=version,
+        boundary_source=boundaries.source if boundaries else t("export_registry"),
+        approximate=bool(boundaries and boundaries.approximate), made_on=today)
+
+
+def write_atomic(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` through a temporary file in the same folder."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _format_of(out: Path, fmt: str | None, valid: tuple[str, ...]) -> str:
+    chosen = (fmt or out.suffix.lstrip(".")).lower()
+    if chosen not in valid:
+        raise PovmapError(f"Định dạng không hợp lệ '{chosen}' / invalid format '{chosen}'. "
+                          f"Valid: {', '.join(valid)} (--format, or the file extension).")
+    return chosen
+
+
+def render_view(spec: MapSpec, data: StoreData, cfg: Settings,
+                today: dt.date) -> RenderedMap:
+    """Draw ``spec`` from the store's data on the boundaries of its version."""
+    if data.obs.empty:
+        latest_year(data.obs)  # raises the "no data yet" error
+    _year, version, level = view_version(data.obs, spec)
+    bounds = load_boundaries(version, level, cfg)  # type: ignore[arg-type]
+    prov = provenance(data, bounds, version, today)
+    return render_map(data.obs, spec, bounds.frame, prov, data.crosswalks, province=cfg.province,
+                      today=today)
+
+
+def export_map(spec: MapSpec, out: str | Path, fmt: str | None = None,
+               cfg: Settings | None = None, today: dt.date | None = None) -> dict[str, Any]:
+    """Render one map view to a PNG or PDF file (``povmap export map``)."""
+    cfg = cfg or settings()
+    today = today or dt.date.today()
+    out = Path(out)
+    chosen = _format_of(out, fmt, ("png", "pdf"))
+    spec.check()
+    rendered = render_view(spec, store_data(cfg), cfg, today)
+    payload = rendered.to_bytes(chosen)
+    write_atomic(out, payload)
+    comp = rendered.composition
+    cls = comp.classification
+    w, h = spec.size_px()
+    return {"status": "written", "file": str(out), "format": chosen, "bytes": len(payload),
+            "title": comp.title, "indicator": spec.indicator, "year": comp.year,
+            "geography": spec.geography, "boundary_version": comp.values.version,
+            "level": comp.values.level, "units": len(comp.values.values),
+            "scheme": cls.scheme, "bins": list(cls.bins), "counts": list(cls.counts),
+            "no_data": cls.no_data_count, "colours": list(comp.colours),
+            "labels": list(comp.labels), "paper": spec.paper, "orientation": spec.orientation,
+            "dpi": spec.dpi, "pixels": [w, h] if chosen == "png" else None,
+            "stamps": _stamps(rendered)}
+
+
+def _stamps(rendered: RenderedMap) -> list[str]:
+    return [t(k, "vi") for k, on in (("demo", rendered.provenance.demo),
+                                     ("approximate", rendered.provenance.approximate)) if on]
+
+
+def export_report(year: int, out: str | Path, boundary_version: str | None = None,
+                  cfg: Settings | None = None, today: dt.date | None = None) -> dict[str, Any]:
+    """Write the year-end report workbook (``povmap export report``)."""
+    cfg = cfg or settings()
+    today = today or dt.date.today()
+    out = Path(out)
+    _format_of(out, None, ("xlsx",))
+    data = store_data(cfg)
+    table = report_table(data.obs, year, boundary_version, data.crosswalks, cfg.province)
+    prov = provenance(data, None, table.version, today)
+    payload = report_bytes(table, prov, cfg.province)
+    write_atomic(out, payload)
+    totals = table.total()
+    return {"status": "written", "file": str(out), "format": "xlsx", "bytes": len(payload),
+            "year": year, "boundary_version": table.version, "units": len(table.units),
+            "units_with_data": int(table.units["total_households"].notna().sum()),
+            "totals": {k: (None if pd.isna(v) else float(v)) for k, v in totals.items()},
+            "demo": prov.demo}
+
+
+# --------------------------------------------------------------------------- deck
+
+
+def _figure(summary_table: pd.DataFrame, key: str, lang: str) -> Figure:
+    ind = get_indicator(key)
+    unit = ind.unit_en if lang == "en" else ind.unit_vi
+    value = pd.to_numeric(summary_table["value"]).astype(float)[key]
+    change = format_change(pd.to_numeric(summary_table["change"]).astype(float)[key], unit,
+                           lang)
+    prev = t("vs_previous", lang)
+    return Figure(ind.label(lang), format_value(value, unit, lang),
+                  f"{change} {prev}" if change != "—" else "")
+
+
+def _headline(data: StoreData, year: int, lang: str) -> tuple[list[Figure], str | None]:
+    summary = province_summary(data.obs, year, data.crosswalks)
+    keys = ("total_households", "poor", "poor_rate", "poor_a", "poor_b", "near_poor",
+            "near_poor_rate")
+    figures = [_figure(summary.table, k, lang) for k in keys]
+    p = summary.progress
+    if p is not None and p.on_track is not None:
+        verdict = t("on_track" if p.on_track else "off_track", lang)
+        figures.append(Figure(
+            t("plan_progress", lang), f"{format_number(p.reduction_pct, lang, 1)} %",
+            f"{verdict}: {format_number(p.required_pct, lang, 1)} % "
+            f"({p.phase}, {p.baseline_year})"))
+    note = None
+    if summary.units_with_data < summary.units_total:
+        note = t("deck_units_missing", lang).format(n=summary.units_total
+                                                    - summary.units_with_data,
+                                                    total=summary.units_total)
+    return figures, note
+
+
+def _target_chart(data: StoreData, year: int, lang: str) -> TargetChart | None:
+    """Province poor-A by year against the linear target path of the phase.
+
+    Uses the phase targets and progress rule of :mod:`analysis.overview` (the plan's
+    targets as data); nothing is recomputed here but the path's points.
+    """
+    phase = phase_of(year, PLAN_TARGETS)
+    if phase is None:
+        return None
+    summary = province_summary(data.obs, year, data.crosswalks)
+    p = summary.progress
+    if p is None or pd.isna(p.baseline):
+        return None
+    years = list(range(p.baseline_year, phase.last_year + 1))
+    trend = province_trend(data.obs, ["poor_a"])["poor_a"]
+    target = [p.baseline * (1 - required_reduction_pct(phase, p.baseline_year, y) / 100)
+              for y in years]
+    frame = pd.DataFrame({"actual": trend.reindex(years).to_numpy(), "target": target},
+                         index=years)
+    note = t("deck_target_note", lang).format(phase=phase.label, pct=format_number(
+        phase.reduction_pct, lang), base=p.baseline_year)
+    return TargetChart(frame, note)
+
+
+def _off_track(data: StoreData, year: int, lang: str) -> SlideTable | None:
+    try:
+        units = on_track_units(data.obs, year, data.crosswalks)
+    except PovmapError:
+        return None
+    if units["on_track"].isna().all():
+        return None
+    late = units[units["on_track"].eq(False).fillna(False)]
+    late = late.sort_values(["reduction_pct", "code"])
+    columns = {"code": t("col_code", lang), "name": t("col_name", lang),
+               "baseline": t("deck_col_baseline", lang), "current": t("deck_col_current", lang),
+               "reduction_pct": t("deck_col_reduction", lang),
+               "required_pct": t("deck_col_required", lang)}
+    frame = late[list(columns)].rename(columns=columns).reset_index(drop=True)
+    note = t("deck_off_track_note", lang).format(n=len(late), total=int(
+        units["on_track"].notna().sum()))
+    return SlideTable(frame, note)
+
+
+def deck_inputs(data: StoreData, year: int, poverty_map: bytes | None, prov: Provenance,
+                lang: str = "vi") -> DeckInputs:
+    """Inputs of the deck from what the system computes today.
+
+    Progress map, zones and late tasks are not computed yet: their slides say so.
+    """
+    phase = phase_of(year, PLAN_TARGETS)
+    figures, note = _headline(data, year, lang)
+    return DeckInputs(
+        year=year, period=phase.label if phase else str(year), provenance=prov,
+        headline=figures, poverty_map=poverty_map,
+        target_chart=_target_chart(data, year, lang), off_track=_off_track(data, year, lang),
+        lang=lang, notes={"headline": note} if note else {})
+
+
+def export_deck(year: int | None, out: str | Path, lang: str = "vi",
+                cfg: Settings | None = None, today: dt.date | None = None) -> dict[str, Any]:
+    """Write the steering-committee deck (``povmap export deck``)."""
+    cfg = cfg or settings()
+    today = today or dt.date.today()
+    out = Path(out)
+    _format_of(out, None, ("pptx",))
+    data = store_data(cfg)
+    year = year if year is not None else latest_year(data.obs)
+    spec = MapSpec(indicator="poor_rate", year=year, lang=lang, dpi=150)
+    rendered = render_view(spec, data, cfg, today)
+    inputs = deck_inputs(data, year, rendered.to_bytes("png"), rendered.provenance, lang)
+    payload = deck_bytes(inputs)
+    write_atomic(out, payload)
+    missing = [k for k, v in (("progress_map", inputs.progress_map),
+                              ("target_chart", inputs.target_chart),
+                              ("off_track", inputs.off_track), ("zones", inputs.zones),
+                              ("late_tasks", inputs.late_tasks)) if v is None]
+    return {"status": "written", "file": str(out), "format": "pptx", "bytes": len(payload),
+            "year": year, "slides": 8, "not_available": missing, "demo": inputs.provenance.demo,
+            "approximate": inputs.provenance.approximate}
+
+
+def with_defaults(spec: MapSpec, **changes: Any) -> MapSpec:
+    """``spec`` with the non-None ``changes`` applied."""
+    return replace(spec, **{k: v for k, v in changes.items() if v is not None})
