@@ -171,6 +171,8 @@ TEXT: dict[str, dict[str, str]] = {
                             "en": "{n} of {total} units off track (re-aggregated to today's "
                                   "95 units)."},
     "export_registry": {"vi": "danh mục đơn vị hành chính", "en": "unit registry"},
+    "export_locator": {"vi": "Vị trí khung bản đồ trong tỉnh",
+                       "en": "Map frame within the province"},
 }
 
 

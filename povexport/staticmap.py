@@ -37,6 +37,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.patheffects import Stroke
@@ -300,8 +301,10 @@ class RenderedMap:
         if fmt == "png":
             metadata = {"Title": self.composition.title, "Software": "povmap"}
         with mpl.rc_context(_RC):
+            extra: dict[str, Any] = ({"pil_kwargs": {"compress_level": 3}} if fmt == "png"
+                                     else {})
             self.figure.savefig(target, format=fmt, dpi=self.composition.spec.dpi,
-                                metadata=metadata, facecolor="white")
+                                metadata=metadata, facecolor="white", **extra)
 
     def to_bytes(self, fmt: str) -> bytes:
         """The sheet as PNG or PDF bytes."""
@@ -456,7 +459,9 @@ def _place_labels(fig: Figure, ax: Axes, units: gpd.GeoDataFrame, comp: MapCompo
     """Unit names inside their polygon, biggest units first, never overlapping."""
     renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
     ax.apply_aspect()
-    to_data = ax.transData.inverted()
+    x_lo, x_hi = ax.get_xlim()
+    per_px = (x_hi - x_lo) / ax.get_window_extent(renderer).width  # metres per pixel
+    prop = FontProperties(family=FONT, size=size_pt)
     names = comp.names.set_index("code")
     # The selected unit first (always named), then the biggest units.
     order = units.assign(_area=units.geometry.area,
@@ -478,22 +483,23 @@ def _place_labels(fig: Figure, ax: Axes, units: gpd.GeoDataFrame, comp: MapCompo
         anchor = (ops.polylabel(biggest, tolerance=100.0) if isinstance(biggest, Polygon)
                   else biggest.representative_point())
         text = _short_name(str(names.at[code, "name"]), str(names.at[code, "type"]))
-        artist = ax.text(anchor.x, anchor.y, text, fontsize=size_pt, ha="center",
-                         va="center", color=_INK, zorder=6)
-        corners = to_data.transform(artist.get_window_extent(renderer).get_points())
-        label_box = box(*corners[0], *corners[1])
+        w_px, h_px, _descent = renderer.get_text_width_height_descent(text, prop,
+                                                                      ismath=False)
+        half_w, half_h = w_px / 2 * per_px, h_px / 2 * per_px
+        label_box = box(anchor.x - half_w, anchor.y - half_h, anchor.x + half_w,
+                        anchor.y + half_h)
         inside = label_box.intersection(part).area / max(label_box.area, 1e-9)
         if (inside >= 0.9 or code == selected) and not any(label_box.intersects(p)
                                                           for p in placed):
             placed.append(label_box)
             kept.append(str(code))
-            # The halo is a stroked outline drawn as paths underneath; the name itself
-            # stays real text (searchable and copyable in the PDF).
+            # A white halo (a stroked outline, drawn as paths) under the name, which stays
+            # real text (searchable and copyable in the PDF).
             ax.text(anchor.x, anchor.y, text, fontsize=size_pt, ha="center", va="center",
                     color="white", zorder=5,
                     path_effects=[Stroke(linewidth=1.6, foreground="white")])
-        else:
-            artist.remove()
+            ax.text(anchor.x, anchor.y, text, fontsize=size_pt, ha="center", va="center",
+                    color=_INK, zorder=6)
     return tuple(kept)
 
 
@@ -610,7 +616,7 @@ def _legend_method(ax: Axes, comp: MapComposition, y: float, width_chars: int) -
 
 
 def _draw_inset(fig: Figure, layout: _Layout, outline: gpd.GeoSeries, view: Axes,
-                units: gpd.GeoDataFrame, selected: str | None) -> None:
+                units: gpd.GeoDataFrame, selected: str | None, lang: str) -> None:
     ax = fig.add_axes(layout.inset)
     _polygons(ax, list(outline), facecolors="#d9d9d9", edgecolors="#555555", linewidths=0.5)
     if selected and (units["code"] == selected).any():
@@ -625,6 +631,7 @@ def _draw_inset(fig: Figure, layout: _Layout, outline: gpd.GeoSeries, view: Axes
                       max(whole[3], y1)), 0.08))
     ax.set_xticks([])
     ax.set_yticks([])
+    ax.set_title(t("export_locator", lang), fontsize=7, color="#555555", loc="left", pad=3)
     for spine in ax.spines.values():
         spine.set_edgecolor("#888888")
         spine.set_linewidth(0.5)
@@ -731,7 +738,7 @@ def render_map(obs: pd.DataFrame, spec: MapSpec, frame: gpd.GeoDataFrame,
         view, labelled = _draw_map(fig, layout, comp, units, outline, overlays, provenance)
         _draw_title(fig, layout, comp, provenance)
         _draw_legend(fig, layout, comp, overlays)
-        _draw_inset(fig, layout, outline, view, units, spec.unit)
+        _draw_inset(fig, layout, outline, view, units, spec.unit, spec.lang)
         _draw_footer(fig, layout, comp, provenance)
     return RenderedMap(fig, comp, provenance, labelled)
 
