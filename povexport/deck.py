@@ -34,7 +34,7 @@ from povexport.provenance import Provenance, format_day
 
 SLIDES: tuple[str, ...] = ("cover", "headline", "poverty_map", "progress_map", "target_chart",
                            "off_track", "zones", "late_tasks")
-MAX_TABLE_ROWS = 12
+MAX_TABLE_ROWS = 11
 _WIDTH, _HEIGHT = Emu(12192000), Emu(6858000)  # 16:9, 13.333 × 7.5 in
 _RED = RGBColor.from_string("B2182B")  # type: ignore[no-untyped-call]
 _INK = RGBColor.from_string("222222")  # type: ignore[no-untyped-call]

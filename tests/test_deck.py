@@ -114,7 +114,7 @@ def test_off_track_units_table_and_pending_slides(demo_deck):
     header = [grid.cell(0, j).text for j in range(len(grid.columns))]
     assert header == ["Mã", "Tên", "Hộ nghèo A năm gốc", "Hộ nghèo A hiện nay", "Đã giảm (%)",
                       "Yêu cầu (%)"]
-    assert 2 <= len(grid.rows) <= 13
+    assert 2 <= len(grid.rows) <= 12  # header + at most 11 units
     for index in (3, 6, 7):
         assert PENDING in "\n".join(_texts(prs.slides[index]))
     assert doc["not_available"] == ["progress_map", "zones", "late_tasks"]
