@@ -173,6 +173,11 @@ TEXT: dict[str, dict[str, str]] = {
     "export_registry": {"vi": "danh mục đơn vị hành chính", "en": "unit registry"},
     "export_locator": {"vi": "Vị trí khung bản đồ trong tỉnh",
                        "en": "Map frame within the province"},
+    "export_button_png": {"vi": "Bản đồ in (PNG)", "en": "Print map (PNG)"},
+    "export_button_pdf": {"vi": "Bản đồ in (PDF)", "en": "Print map (PDF)"},
+    "export_button_report": {"vi": "Báo cáo cuối năm (XLSX)", "en": "Year-end report (XLSX)"},
+    "export_button_deck": {"vi": "Trình chiếu cho cuộc họp (PPTX)",
+                           "en": "Meeting slides (PPTX)"},
 }
 
 
