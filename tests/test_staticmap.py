@@ -196,3 +196,28 @@ def test_export_classes_equal_the_interactive_map(frame_2025, state_kwargs, k_ex
     for label in comp.labels:
         assert label in view.legend_html
     assert comp.title == view.title
+
+
+def test_overlay_is_drawn_and_named_in_the_legend(frame_2025, tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from povexport.staticmap import Overlay
+
+    zone = gpd.GeoDataFrame({"name": ["z"]}, geometry=[box(107.0, 11.2, 107.3, 11.5)],
+                            crs=4326)
+    overlay = Overlay(zone, "Vùng sạt lở (thử nghiệm)", colour="#2166ac")
+    rendered = render_map(ramp_obs(), MapSpec(year=2025, dpi=150, labels=False), frame_2025,
+                          provenance(), overlays=[overlay], today=TODAY)
+    out = tmp_path / "overlay.pdf"
+    rendered.save(out, "pdf")
+    assert "Vùng sạt lở (thử nghiệm)" in pdf_text(out)
+    img = np.asarray(Image.open(io.BytesIO(rendered.to_bytes("png"))).convert("RGB"))
+    ax = rendered.figure.axes[0]
+    edge = gpd.GeoSeries([box(107.0, 11.2, 107.3, 11.5).exterior], crs=4326).to_crs(METRIC_CRS)
+    x, y = edge.iloc[0].interpolate(0.5, normalized=True).coords[0]
+    px, py = ax.transData.transform((x, y))
+    patch = img[round(img.shape[0] - py) - 1:round(img.shape[0] - py) + 2,
+                round(px) - 1:round(px) + 2].reshape(-1, 3).astype(int)
+    blue = np.array([0x21, 0x66, 0xAC])
+    assert (np.abs(patch - blue).sum(axis=1) < 40).any()  # the zone's outline is there
