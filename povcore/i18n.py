@@ -173,6 +173,8 @@ TEXT: dict[str, dict[str, str]] = {
     "export_registry": {"vi": "danh mục đơn vị hành chính", "en": "unit registry"},
     "export_locator": {"vi": "Vị trí khung bản đồ trong tỉnh",
                        "en": "Map frame within the province"},
+    "export_stamp_older": {"vi": "Không phải năm mới nhất: đã có số liệu năm {latest}",
+                           "en": "Not the latest year: {latest} data exist"},
     "export_button_png": {"vi": "Bản đồ in (PNG)", "en": "Print map (PNG)"},
     "export_button_pdf": {"vi": "Bản đồ in (PDF)", "en": "Print map (PDF)"},
     "export_button_report": {"vi": "Báo cáo cuối năm (XLSX)", "en": "Year-end report (XLSX)"},

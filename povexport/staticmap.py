@@ -166,6 +166,7 @@ class MapComposition:
     subtitle: str
     method: str
     names: pd.DataFrame  # code, name, type on the names day
+    latest_year: int  # latest year with data (a map of an older year says so)
 
 
 def latest_year(obs: pd.DataFrame) -> int:
@@ -184,6 +185,11 @@ def view_version(obs: pd.DataFrame, spec: MapSpec) -> tuple[int, str, str]:
     ((2024, '2024', 'commune'), (2024, '2025', 'commune'))
     """
     year = spec.year if spec.year is not None else latest_year(obs)
+    years = sorted({int(y) for y in obs["year"].unique()})
+    if year not in years:
+        shown = ", ".join(map(str, years)) or "—"
+        raise PovmapError(f"Không có số liệu năm {year} / no data for {year}. "
+                          f"Năm có số liệu / years with data: {shown}.")
     version = "2025" if spec.geography == "current" else collected_version(obs, year)
     level = spec.level if spec.level in get_version(version).levels else "commune"
     return year, version, level
@@ -265,7 +271,8 @@ def compose(obs: pd.DataFrame, spec: MapSpec, crosswalks: Crosswalks | None = No
         labels=tuple(labels), title=f"{ind.label(lang)} — {year}",
         subtitle=_subtitle(mv, spec, lang),
         method=mv.method_en if lang == "en" else mv.method_vi,
-        names=names[["code", "name", "type"]].assign(code=names["code"].astype(str)))
+        names=names[["code", "name", "type"]].assign(code=names["code"].astype(str)),
+        latest_year=max(year, int(obs["year"].max()) if len(obs) else year))
 
 
 # --------------------------------------------------------------------------- drawing
@@ -435,6 +442,8 @@ def _draw_units(ax: Axes, units: gpd.GeoDataFrame, comp: MapComposition,
                 outline: gpd.GeoSeries, overlays: Sequence[Overlay]) -> None:
     _polygons(ax, list(units.geometry), facecolors=_unit_colours(comp, units["code"]),
               edgecolors="white", linewidths=0.35)
+    _polygons(ax, _district_outlines(units, comp), facecolors="none", edgecolors="#737373",
+              linewidths=0.6)
     _polygons(ax, list(outline), facecolors="none", edgecolors="#444444", linewidths=0.9)
     for ov in overlays:
         _polygons(ax, list(ov.frame.to_crs(METRIC_CRS).geometry), facecolors="none",
@@ -443,6 +452,18 @@ def _draw_units(ax: Axes, units: gpd.GeoDataFrame, comp: MapComposition,
     if sel and (units["code"] == sel).any():
         _polygons(ax, list(units[units["code"] == sel].geometry), facecolors="none",
                   edgecolors="#08306b", linewidths=1.8)
+
+
+def _district_outlines(units: gpd.GeoDataFrame, comp: MapComposition) -> list[BaseGeometry]:
+    """District borders over a commune map of the 2021 or 2024 boundaries (else none)."""
+    mv = comp.values
+    if mv.level != "commune" or "district" not in get_version(mv.version).levels:
+        return []
+    parents = registry(mv.province).units(mv.version, "commune").set_index("code")
+    parent = units["code"].map(parents["parent_code"].astype(str))
+    close = 50.0
+    return [_union(group.geometry.to_numpy(), close)
+            for _, group in units.groupby(parent.to_numpy())]
 
 
 def _short_name(name: str, typ: str) -> str:
@@ -647,11 +668,15 @@ def _draw_title(fig: Figure, layout: _Layout, comp: MapComposition,
     title = ax.text(0, 0.95, comp.title, va="top", ha="left", fontsize=18 if big else 15,
                     fontweight="bold", color=_INK)
     stamps = [ax.text(1.0, 0.95, s, va="top", ha="right", fontsize=9.5, fontweight="bold",
-                      color=_STAMP, bbox={"boxstyle": "round,pad=0.4", "facecolor": "white",
-                                          "edgecolor": _STAMP, "linewidth": 1.4})
-              for s in _stamp_texts(provenance, comp.spec.lang)]
+                      color=colour, bbox={"boxstyle": "round,pad=0.4", "facecolor": "white",
+                                          "edgecolor": colour, "linewidth": 1.4})
+              for s, colour in _stamp_texts(comp, provenance)]
     widths = [_text_width(fig, a) + 0.02 for a in stamps]
     one_line = _text_width(fig, title) + sum(widths) + 0.02 <= 1.0
+    if not one_line and sum(widths) > 1.0:  # one row of stamps under the subtitle
+        for artist in stamps:
+            artist.set_fontsize(9.5 * 0.98 / sum(widths))
+        widths = [_text_width(fig, a) + 0.02 for a in stamps]
     sub_y = 0.45 if one_line or not stamps else 0.64
     ax.text(0, sub_y, comp.subtitle, va="top", ha="left", fontsize=11 if big else 9.5,
             color="#333333")
@@ -665,12 +690,20 @@ def _draw_title(fig: Figure, layout: _Layout, comp: MapComposition,
             x += width
 
 
-def _stamp_texts(provenance: Provenance, lang: str) -> list[str]:
+def _stamp_texts(comp: MapComposition, provenance: Provenance) -> list[tuple[str, str]]:
+    """Caveats and their colour (red: demo data, approximate boundaries; grey: old year).
+
+    A map of a year older than the latest one with data says so: it is not the current
+    situation.
+    """
+    lang = comp.spec.lang
     out = []
     if provenance.demo:
-        out.append(t("export_stamp_demo", lang))
+        out.append((t("export_stamp_demo", lang), _STAMP))
     if provenance.approximate:
-        out.append(t("export_stamp_approximate", lang))
+        out.append((t("export_stamp_approximate", lang), _STAMP))
+    if comp.year < comp.latest_year:
+        out.append((t("export_stamp_older", lang).format(latest=comp.latest_year), "#525252"))
     return out
 
 

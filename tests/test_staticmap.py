@@ -221,3 +221,24 @@ def test_overlay_is_drawn_and_named_in_the_legend(frame_2025, tmp_path):
                 round(px) - 1:round(px) + 2].reshape(-1, 3).astype(int)
     blue = np.array([0x21, 0x66, 0xAC])
     assert (np.abs(patch - blue).sum(axis=1) < 40).any()  # the zone's outline is there
+
+
+def test_a_past_year_says_that_newer_data_exist(frame_2025, tmp_path):
+    import pandas as pd
+
+    obs = pd.concat([ramp_obs(2025), ramp_obs(2026)], ignore_index=True)
+    out = tmp_path / "old.pdf"
+    render_map(obs, MapSpec(year=2025, dpi=60), frame_2025, provenance(demo=True,
+               approximate=True), today=TODAY).save(out, "pdf")
+    text = pdf_text(out)
+    assert "Không phải năm mới nhất: đã có số liệu năm 2026" in text
+    assert "DỮ LIỆU MINH HỌA — không phải số liệu chính thức" in text
+    newest = tmp_path / "new.pdf"
+    render_map(obs, MapSpec(year=2026, dpi=60), frame_2025, provenance(),
+               today=TODAY).save(newest, "pdf")
+    assert "Không phải năm mới nhất" not in pdf_text(newest)
+
+
+def test_a_year_without_data_is_refused_naming_the_years(frame_2025):
+    with pytest.raises(PovmapError, match="Năm có số liệu / years with data: 2025"):
+        render_map(ramp_obs(), MapSpec(year=2023), frame_2025, provenance())
