@@ -180,6 +180,9 @@ def latest_year(obs: pd.DataFrame) -> int:
 def view_version(obs: pd.DataFrame, spec: MapSpec) -> tuple[int, str, str]:
     """``(year, boundary version, level)`` whose boundaries the view draws.
 
+    A level the version does not have (districts from 2025 on) falls back to communes,
+    as the map page does.
+
     >>> obs = pd.DataFrame({"year": [2024], "boundary_version": ["2024"]})
     >>> view_version(obs, MapSpec()), view_version(obs, MapSpec(geography="current"))
     ((2024, '2024', 'commune'), (2024, '2025', 'commune'))
