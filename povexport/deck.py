@@ -195,7 +195,7 @@ def _headline(prs: PresentationType, inputs: DeckInputs) -> None:
     for i, fig in enumerate(inputs.headline[:9]):
         left = Inches(0.5) + (i % cols) * (w + Inches(0.15))
         top = Inches(1.35) + (i // cols) * (h + Inches(0.1))
-        _text(slide, left, top, w, Inches(0.45), fig.label, size=14, colour=_GREY)
+        _text(slide, left, top, w, Inches(0.42), fig.label, size=12, colour=_GREY)
         _text(slide, left, top + Inches(0.42), w, Inches(0.7), fig.value, size=30, bold=True)
         if fig.change:
             _text(slide, left, top + Inches(1.12), w, Inches(0.45), fig.change, size=13,
