@@ -478,25 +478,26 @@ def _short_name(name: str, typ: str) -> str:
     return name
 
 
-def _place_labels(fig: Figure, ax: Axes, units: gpd.GeoDataFrame, comp: MapComposition,
-                  size_pt: float) -> tuple[str, ...]:
-    """Unit names inside their polygon, biggest units first, never overlapping."""
-    renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
-    ax.apply_aspect()
-    x_lo, x_hi = ax.get_xlim()
-    per_px = (x_hi - x_lo) / ax.get_window_extent(renderer).width  # metres per pixel
-    prop = FontProperties(family=FONT, size=size_pt)
+@dataclass(frozen=True)
+class _Candidate:
+    code: str
+    text: str
+    x: float
+    y: float
+    part: BaseGeometry
+
+
+def _label_candidates(ax: Axes, units: gpd.GeoDataFrame,
+                      comp: MapComposition) -> list[_Candidate]:
+    """Units in view with their name and anchor: the selected unit first, then by size."""
     names = comp.names.set_index("code")
-    # The selected unit first (always named), then the biggest units.
     order = units.assign(_area=units.geometry.area,
                          _sel=units["code"] == comp.spec.unit).sort_values(
         ["_sel", "_area"], ascending=False)
-    placed: list[BaseGeometry] = []
-    kept: list[str] = []
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     view = box(x0, y0, x1, y1)
-    selected = comp.spec.unit
+    out = []
     for code, geom in zip(order["code"], order.geometry, strict=True):
         if code not in names.index or geom is None or geom.is_empty:
             continue
@@ -507,24 +508,50 @@ def _place_labels(fig: Figure, ax: Axes, units: gpd.GeoDataFrame, comp: MapCompo
         anchor = (ops.polylabel(biggest, tolerance=100.0) if isinstance(biggest, Polygon)
                   else biggest.representative_point())
         text = _short_name(str(names.at[code, "name"]), str(names.at[code, "type"]))
-        w_px, h_px, _descent = renderer.get_text_width_height_descent(text, prop,
-                                                                      ismath=False)
-        half_w, half_h = w_px / 2 * per_px, h_px / 2 * per_px
-        label_box = box(anchor.x - half_w, anchor.y - half_h, anchor.x + half_w,
-                        anchor.y + half_h)
-        inside = label_box.intersection(part).area / max(label_box.area, 1e-9)
-        if (inside >= 0.9 or code == selected) and not any(label_box.intersects(p)
-                                                          for p in placed):
-            placed.append(label_box)
-            kept.append(str(code))
-            # A white halo (a stroked outline, drawn as paths) under the name, which stays
-            # real text (searchable and copyable in the PDF).
-            ax.text(anchor.x, anchor.y, text, fontsize=size_pt, ha="center", va="center",
-                    color="white", zorder=5,
-                    path_effects=[Stroke(linewidth=1.6, foreground="white")])
-            ax.text(anchor.x, anchor.y, text, fontsize=size_pt, ha="center", va="center",
-                    color=_INK, zorder=6)
+        out.append(_Candidate(str(code), text, anchor.x, anchor.y, part))
+    return out
+
+
+def _place_labels(fig: Figure, ax: Axes, units: gpd.GeoDataFrame, comp: MapComposition,
+                  size_pt: float) -> tuple[str, ...]:
+    """Unit names inside their polygon, never overlapping.
+
+    The selected unit is always named; then the biggest units first, at ``size_pt``,
+    and a second pass at 80 % of it for the small units of dense urban areas.
+    """
+    renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
+    ax.apply_aspect()
+    x_lo, x_hi = ax.get_xlim()
+    per_px = (x_hi - x_lo) / ax.get_window_extent(renderer).width  # metres per pixel
+    candidates = _label_candidates(ax, units, comp)
+    placed: list[BaseGeometry] = []
+    kept: list[str] = []
+    for size in (size_pt, size_pt * 0.8):
+        prop = FontProperties(family=FONT, size=size)
+        for cand in candidates:
+            if cand.code in kept:
+                continue
+            w_px, h_px, _descent = renderer.get_text_width_height_descent(cand.text, prop,
+                                                                          ismath=False)
+            half_w, half_h = w_px / 2 * per_px, h_px / 2 * per_px
+            label_box = box(cand.x - half_w, cand.y - half_h, cand.x + half_w,
+                            cand.y + half_h)
+            inside = label_box.intersection(cand.part).area / max(label_box.area, 1e-9)
+            if ((inside >= 0.9 or cand.code == comp.spec.unit)
+                    and not any(label_box.intersects(p) for p in placed)):
+                placed.append(label_box)
+                kept.append(cand.code)
+                _label(ax, cand, size)
     return tuple(kept)
+
+
+def _label(ax: Axes, cand: _Candidate, size: float) -> None:
+    # A white halo (a stroked outline, drawn as paths) under the name, which stays real
+    # text (searchable and copyable in the PDF).
+    ax.text(cand.x, cand.y, cand.text, fontsize=size, ha="center", va="center",
+            color="white", zorder=5, path_effects=[Stroke(linewidth=1.6, foreground="white")])
+    ax.text(cand.x, cand.y, cand.text, fontsize=size, ha="center", va="center", color=_INK,
+            zorder=6)
 
 
 def _largest(geom: BaseGeometry) -> BaseGeometry:
