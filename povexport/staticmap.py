@@ -40,7 +40,6 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
-from matplotlib.patheffects import Stroke
 from matplotlib_scalebar.scalebar import ScaleBar  # type: ignore[import-untyped]
 from shapely import ops
 from shapely.geometry import Polygon, box
@@ -485,6 +484,17 @@ class _Candidate:
     x: float
     y: float
     part: BaseGeometry
+    ink: str
+
+
+def _ink_on(fill: str) -> str:
+    """Dark names on light fills, white names on dark fills (no halo needed).
+
+    >>> _ink_on("#ffffb2"), _ink_on("#bd0026")
+    ('#222222', 'white')
+    """
+    r, g, b = (int(fill[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else _INK
 
 
 def _label_candidates(ax: Axes, units: gpd.GeoDataFrame,
@@ -497,6 +507,7 @@ def _label_candidates(ax: Axes, units: gpd.GeoDataFrame,
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     view = box(x0, y0, x1, y1)
+    fills = dict(zip(units["code"], _unit_colours(comp, units["code"]), strict=True))
     out = []
     for code, geom in zip(order["code"], order.geometry, strict=True):
         if code not in names.index or geom is None or geom.is_empty:
@@ -508,7 +519,8 @@ def _label_candidates(ax: Axes, units: gpd.GeoDataFrame,
         anchor = (ops.polylabel(biggest, tolerance=100.0) if isinstance(biggest, Polygon)
                   else biggest.representative_point())
         text = _short_name(str(names.at[code, "name"]), str(names.at[code, "type"]))
-        out.append(_Candidate(str(code), text, anchor.x, anchor.y, part))
+        out.append(_Candidate(str(code), text, anchor.x, anchor.y, part,
+                              _ink_on(fills[code])))
     return out
 
 
@@ -537,7 +549,7 @@ def _place_labels(fig: Figure, ax: Axes, units: gpd.GeoDataFrame, comp: MapCompo
             label_box = box(cand.x - half_w, cand.y - half_h, cand.x + half_w,
                             cand.y + half_h)
             inside = label_box.intersection(cand.part).area / max(label_box.area, 1e-9)
-            if ((inside >= 0.9 or cand.code == comp.spec.unit)
+            if ((inside >= 0.96 or cand.code == comp.spec.unit)
                     and not any(label_box.intersects(p) for p in placed)):
                 placed.append(label_box)
                 kept.append(cand.code)
@@ -546,12 +558,9 @@ def _place_labels(fig: Figure, ax: Axes, units: gpd.GeoDataFrame, comp: MapCompo
 
 
 def _label(ax: Axes, cand: _Candidate, size: float) -> None:
-    # A white halo (a stroked outline, drawn as paths) under the name, which stays real
-    # text (searchable and copyable in the PDF).
+    # Plain text (searchable and copyable in the PDF), its colour chosen against the fill.
     ax.text(cand.x, cand.y, cand.text, fontsize=size, ha="center", va="center",
-            color="white", zorder=5, path_effects=[Stroke(linewidth=1.6, foreground="white")])
-    ax.text(cand.x, cand.y, cand.text, fontsize=size, ha="center", va="center", color=_INK,
-            zorder=6)
+            color=cand.ink, zorder=6)
 
 
 def _largest(geom: BaseGeometry) -> BaseGeometry:
