@@ -20,7 +20,7 @@ from dashboard.context import MapContext
 from povcore.i18n import t
 from povcore.units import Level
 from povexport.deck import deck_bytes
-from povexport.deckdata import deck_inputs
+from povexport.deckdata import deck_inputs, progress_map
 from povexport.provenance import Provenance
 from povexport.report import report_bytes, report_table
 from povexport.staticmap import MapSpec, render_map
@@ -83,11 +83,16 @@ def report_file(obs: pd.DataFrame, year: int, version: str,
 
 def deck_file(obs: pd.DataFrame, year: int, frame: gpd.GeoDataFrame,
               crosswalks: Mapping[tuple[str, str], pd.DataFrame], prov: Provenance,
-              lang: str) -> bytes:
-    """The meeting deck of ``year`` as PPTX bytes (poverty map drawn on ``frame``)."""
+              lang: str, current: gpd.GeoDataFrame, current_prov: Provenance) -> bytes:
+    """The meeting deck of ``year`` as PPTX bytes.
+
+    The poverty map is drawn on ``frame`` (the units ``year`` was collected on), the
+    progress map on ``current`` (today's units).
+    """
     spec = MapSpec(indicator="poor_rate", year=year, lang=lang, dpi=150)
     png = view_file(obs, spec, frame, crosswalks, prov, "png")
-    return deck_bytes(deck_inputs(obs, crosswalks, year, png, prov, lang))
+    progress = progress_map(obs, crosswalks, year, current, current_prov, lang)
+    return deck_bytes(deck_inputs(obs, crosswalks, year, png, prov, lang, progress))
 
 
 def year_buttons(obs: pd.DataFrame, year: int, lang: str) -> None:
@@ -95,14 +100,17 @@ def year_buttons(obs: pd.DataFrame, year: int, lang: str) -> None:
     version = collected_version(obs, year)
     crosswalks = data.crosswalks(data.store_token())
     bounds = data.boundaries(version, "commune")
+    current = data.boundaries("2025", "commune")
     table_prov = _provenance(version, t("export_registry", lang), False)
     map_prov = _provenance(version, bounds.source, bounds.approximate)
+    current_prov = _provenance("2025", current.source, current.approximate)
     c1, c2 = st.columns(2)
     c1.download_button(t("export_button_report", lang),
                        lambda: report_file(obs, year, version, crosswalks, table_prov),
                        file_name=f"bao_cao_ra_soat_{year}.xlsx", mime=_MIME["xlsx"],
                        on_click="ignore", icon=":material/table:")
     c2.download_button(t("export_button_deck", lang),
-                       lambda: deck_file(obs, year, bounds.web, crosswalks, map_prov, lang),
+                       lambda: deck_file(obs, year, bounds.web, crosswalks, map_prov, lang,
+                                         current.web, current_prov),
                        file_name=f"hop_ban_chi_dao_{year}.pptx", mime=_MIME["pptx"],
                        on_click="ignore", icon=":material/slideshow:")

@@ -175,6 +175,18 @@ TEXT: dict[str, dict[str, str]] = {
                        "en": "Map frame within the province"},
     "export_stamp_older": {"vi": "Không phải năm mới nhất: đã có số liệu năm {latest}",
                            "en": "Not the latest year: {latest} data exist"},
+    "deck_progress_subtitle": {
+        "vi": "Đồng Nai · 95 xã, phường hiện nay · giảm hộ nghèo A từ cuối năm {base} đến "
+              "cuối năm {year} so với lộ trình kế hoạch",
+        "en": "Đồng Nai · today's 95 units · poor-A reduction from end {base} to end {year} "
+              "against the plan's path"},
+    "deck_progress_method": {
+        "vi": "Đạt tiến độ: số hộ nghèo A giảm so với cuối năm {base} ít nhất {req} % (lộ "
+              "trình tuyến tính đến mục tiêu giai đoạn, Kế hoạch 60/KH-UBND); số liệu quy đổi "
+              "về 95 xã, phường hiện nay. {n}/{total} đơn vị chưa đạt tiến độ.",
+        "en": "On track: poor-A households down by at least {req} % since the end of {base} "
+              "(linear path to the phase target, Plan 60/KH-UBND); data re-aggregated to "
+              "today's 95 units. {n} of {total} units off track."},
     "export_button_png": {"vi": "Bản đồ in (PNG)", "en": "Print map (PNG)"},
     "export_button_pdf": {"vi": "Bản đồ in (PDF)", "en": "Print map (PDF)"},
     "export_button_report": {"vi": "Báo cáo cuối năm (XLSX)", "en": "Year-end report (XLSX)"},

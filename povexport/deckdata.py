@@ -8,6 +8,7 @@ are passed to :class:`povexport.deck.DeckInputs` as further plain parameters.
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
 
 from analysis.mapdata import Crosswalks
@@ -24,6 +25,7 @@ from povcore.i18n import format_change, format_number, format_value, t
 from povcore.indicators import get_indicator
 from povexport.deck import DeckInputs, Figure, SlideTable, TargetChart
 from povexport.provenance import Provenance
+from povexport.staticmap import Category, MapSpec, category_composition, draw_composition
 
 
 def _figure(summary_table: pd.DataFrame, key: str, lang: str) -> Figure:
@@ -103,8 +105,45 @@ def _off_track(obs: pd.DataFrame, crosswalks: Crosswalks | None, year: int,
     return SlideTable(frame, note)
 
 
+# Colour-blind safe pair (ColorBrewer PuOr ends): on track blue, off track orange.
+ON_TRACK_COLOUR, OFF_TRACK_COLOUR = "#2166ac", "#e66101"
+
+
+def progress_map(obs: pd.DataFrame, crosswalks: Crosswalks | None, year: int,
+                 frame: gpd.GeoDataFrame, prov: Provenance, lang: str = "vi",
+                 dpi: int = 150) -> bytes | None:
+    """PNG of today's units on track / off track for poor-A reduction (None: not judged).
+
+    Units and their verdicts come from :func:`analysis.overview.on_track_units`;
+    ``frame`` holds the polygons of the 2025 units.
+    """
+    try:
+        units = on_track_units(obs, year, crosswalks)
+    except PovmapError:
+        return None
+    judged = units["on_track"].notna()
+    if not judged.any():
+        return None
+    verdict = units["on_track"].astype(object).where(judged, None)
+    cats = pd.Series(verdict.map({True: "on", False: "off"}).to_numpy(),
+                     index=units["code"].astype(str))
+    legend = [Category("on", t("on_track", lang), ON_TRACK_COLOUR),
+              Category("off", t("off_track", lang), OFF_TRACK_COLOUR)]
+    base = int(units["baseline_year"].iloc[0])
+    comp = category_composition(
+        cats, legend, MapSpec(year=year, lang=lang, dpi=dpi),
+        title=t("deck_progress_map", lang).format(year=year),
+        subtitle=t("deck_progress_subtitle", lang).format(base=base, year=year),
+        method=t("deck_progress_method", lang).format(
+            base=base, req=format_number(float(units["required_pct"].iloc[0]), lang, 1),
+            n=int(units["on_track"].eq(False).fillna(False).sum()), total=int(judged.sum())),
+        year=year, legend_title=t("plan_progress", lang), today=prov.made_on)
+    return draw_composition(comp, frame, prov).to_bytes("png")
+
+
 def deck_inputs(obs: pd.DataFrame, crosswalks: Crosswalks | None, year: int,
-                poverty_map: bytes | None, prov: Provenance, lang: str = "vi") -> DeckInputs:
+                poverty_map: bytes | None, prov: Provenance, lang: str = "vi",
+                progress_png: bytes | None = None) -> DeckInputs:
     """Inputs of the deck from what the system computes today.
 
     Parameters
@@ -117,6 +156,8 @@ def deck_inputs(obs: pd.DataFrame, crosswalks: Crosswalks | None, year: int,
         Review year of the meeting.
     poverty_map : bytes, optional
         PNG of the poverty map (:func:`povexport.staticmap.render_map`).
+    progress_png : bytes, optional
+        PNG of the progress map (:func:`progress_map`).
     prov : Provenance
         What every slide states about the data.
     lang : str
@@ -125,15 +166,15 @@ def deck_inputs(obs: pd.DataFrame, crosswalks: Crosswalks | None, year: int,
     Returns
     -------
     DeckInputs
-        Progress map, zones and late tasks are not computed by the system yet: they are
-        ``None`` and their slides say so. Targets and progress come from
-        :mod:`analysis.overview` (the plan's targets as data).
+        Zones and late tasks are not computed by the system yet: they are ``None`` and
+        their slides say so. Targets and progress come from :mod:`analysis.overview`
+        (the plan's targets as data).
     """
     phase = phase_of(year, PLAN_TARGETS)
     figures, note = _headline(obs, crosswalks, year, lang)
     return DeckInputs(
         year=year, period=phase.label if phase else str(year), provenance=prov,
-        headline=figures, poverty_map=poverty_map,
+        headline=figures, poverty_map=poverty_map, progress_map=progress_png,
         target_chart=_target_chart(obs, crosswalks, year, lang),
         off_track=_off_track(obs, crosswalks, year, lang),
         lang=lang, notes={"headline": note} if note else {})

@@ -166,6 +166,7 @@ class MapComposition:
     method: str
     names: pd.DataFrame  # code, name, type on the names day
     latest_year: int  # latest year with data (a map of an older year says so)
+    legend_title: str | None = None  # default: the indicator and its unit
 
 
 def latest_year(obs: pd.DataFrame) -> int:
@@ -619,6 +620,8 @@ def _wrap(text: str, width: int) -> str:
 
 
 def _legend_heading(comp: MapComposition) -> str:
+    if comp.legend_title:
+        return comp.legend_title
     ind = get_indicator(comp.spec.indicator)
     lang = comp.spec.lang
     unit = ind.unit_en if lang == "en" else ind.unit_vi
@@ -644,9 +647,10 @@ def _draw_legend(fig: Figure, layout: _Layout, comp: MapComposition,
     width_chars = 40 if comp.spec.orientation == "landscape" else 52
     heading = _wrap(_legend_heading(comp), width_chars)
     ax.text(0, 1, heading, va="top", ha="left", fontsize=9, fontweight="bold", color=_INK)
-    y = 1 - 0.05 * (heading.count("\n") + 1) - 0.02
-    ax.text(1, y, t("export_units_col", lang), ha="right", va="bottom", fontsize=7,
+    y = 1 - 0.05 * (heading.count("\n") + 1) - 0.01
+    ax.text(1, y, t("export_units_col", lang), ha="right", va="top", fontsize=7,
             color="#555555")
+    y -= 0.03
     step = min(0.07, 0.55 / max(len(_legend_rows(comp, lang)) + len(overlays), 1))
     for colour, label, n in _legend_rows(comp, lang):
         y -= step
@@ -665,6 +669,8 @@ def _draw_legend(fig: Figure, layout: _Layout, comp: MapComposition,
 
 def _legend_method(ax: Axes, comp: MapComposition, y: float, width_chars: int) -> None:
     lang = comp.spec.lang
+    if comp.classification.scheme == CATEGORIES_SCHEME:
+        return
     scheme = get_scheme(comp.classification.scheme)
     label = scheme.label_en if lang == "en" else scheme.label_vi
     text = f"{t('scheme', lang)}: {label}, {comp.classification.k} {t('export_classes', lang)}"
@@ -796,6 +802,13 @@ def render_map(obs: pd.DataFrame, spec: MapSpec, frame: gpd.GeoDataFrame,
         The figure (save it with :meth:`RenderedMap.save`) and its composition.
     """
     comp = compose(obs, spec, crosswalks, province, today)
+    return draw_composition(comp, frame, provenance, overlays)
+
+
+def draw_composition(comp: MapComposition, frame: gpd.GeoDataFrame, provenance: Provenance,
+                     overlays: Sequence[Overlay] = ()) -> RenderedMap:
+    """Draw a composed map (:func:`compose` or :func:`category_composition`) on a sheet."""
+    spec = comp.spec
     w_px, h_px = spec.size_px()
     fig = Figure(figsize=(w_px / spec.dpi, h_px / spec.dpi), dpi=spec.dpi, facecolor="white")
     FigureCanvasAgg(fig)
@@ -815,6 +828,82 @@ def render_map(obs: pd.DataFrame, spec: MapSpec, frame: gpd.GeoDataFrame,
     return RenderedMap(fig, comp, provenance, labelled)
 
 
+CATEGORIES_SCHEME = "categories"
+
+
+@dataclass(frozen=True)
+class Category:
+    """One class of a categorical map (e.g. "on track"): key, legend label, colour."""
+
+    key: str
+    label: str
+    colour: str
+
+
+def category_composition(categories: pd.Series, legend: Sequence[Category], spec: MapSpec,
+                         title: str, subtitle: str, method: str, year: int,
+                         legend_title: str, version: str = "2025", province: str = "75",
+                         today: dt.date | None = None) -> MapComposition:
+    """A categorical map (progress, zones …) from a plain per-unit series.
+
+    Parameters
+    ----------
+    categories : pandas.Series
+        Index = unit code of ``version``; value = a category key, or NaN (no data).
+    legend : sequence of Category
+        The categories in legend order.
+    spec : MapSpec
+        Paper, orientation, language, dpi, selected unit (the view fields are ignored).
+    title, subtitle, method : str
+        Texts of the sheet, already in the sheet's language.
+    year : int
+        Year shown.
+    legend_title : str
+        Heading of the legend.
+    version : str
+        Boundary version of the units (commune level).
+    province : str
+        GSO code of the province.
+    today : datetime.date, optional
+        Day of the export (unit names of ``version`` on that day).
+
+    Returns
+    -------
+    MapComposition
+        Its ``classification.yb`` is the legend position of each unit (−1: no data).
+    """
+    spec.check()
+    codes = registry(province).units(version, "commune")["code"].astype(str)
+    index = {c.key: i for i, c in enumerate(legend)}
+    cats = categories.copy()
+    cats.index = cats.index.astype(str)
+    yb = cats.reindex(codes).map(lambda v: index.get(v, -1) if isinstance(v, str) else -1)
+    yb = pd.Series(yb.to_numpy(dtype=int), index=pd.Index(codes), name="class")
+    unknown = sorted({str(v) for v in cats.dropna()} - set(index))
+    if unknown:
+        raise PovmapError(f"Loại không có trong chú giải / categories missing from the "
+                          f"legend: {', '.join(unknown)}. Valid: {', '.join(index)}.")
+    counts = tuple(int((yb == i).sum()) for i in range(len(legend)))
+    cls = Classification(bins=tuple(float(i) for i in range(len(legend))), lower=0.0, yb=yb,
+                         counts=counts, no_data_count=int((yb < 0).sum()),
+                         scheme=CATEGORIES_SCHEME, k_requested=len(legend), k=len(legend),
+                         note=None)
+    nan = pd.Series(float("nan"), index=yb.index)
+    mv = MapValues(version=version, level="commune", geography="current",
+                   indicator="poor_a", year=year, source_version=version,
+                   values=yb.where(yb >= 0).astype(float), previous=nan, change=nan,
+                   rank=nan, counts=pd.DataFrame(index=yb.index), method_vi=method,
+                   method_en=method, unmatched=(), not_in_crosswalk=(), province=province)
+    day = names_day(version, "current", year, today or dt.date.today())
+    names = registry(province).units(version, "commune", on=day)
+    return MapComposition(
+        spec=spec, year=year, values=mv, classification=cls,
+        colours=tuple(c.colour for c in legend), labels=tuple(c.label for c in legend),
+        title=title, subtitle=subtitle, method=method,
+        names=names[["code", "name", "type"]].assign(code=names["code"].astype(str)),
+        latest_year=year, legend_title=legend_title)
+
+
 def _metres_per_px(units: gpd.GeoDataFrame, layout: _Layout, spec: MapSpec) -> float:
     minx, miny, maxx, maxy = (float(v) for v in units.to_crs(METRIC_CRS).total_bounds)
     w_px = layout.map[2] * spec.size_px()[0]
@@ -829,6 +918,6 @@ def indicator_keys() -> list[str]:
     return list(INDICATORS)
 
 
-__all__ = ["FORMATS", "LANGS", "ORIENTATIONS", "PAPERS_MM", "MapComposition", "MapSpec",
-           "Overlay", "RenderedMap", "compose", "latest_year", "names_day", "render_map",
-           "view_version"]
+__all__ = ["FORMATS", "LANGS", "ORIENTATIONS", "PAPERS_MM", "Category", "MapComposition",
+           "MapSpec", "Overlay", "RenderedMap", "category_composition", "compose",
+           "draw_composition", "latest_year", "names_day", "render_map", "view_version"]

@@ -22,7 +22,7 @@ from povcore.config import Settings, settings
 from povcore.errors import PovmapError
 from povcore.i18n import t
 from povexport.deck import deck_bytes
-from povexport.deckdata import deck_inputs
+from povexport.deckdata import deck_inputs, progress_map
 from povexport.provenance import Provenance
 from povexport.report import report_bytes, report_table
 from povexport.staticmap import MapSpec, RenderedMap, latest_year, render_map, view_version
@@ -165,8 +165,11 @@ def export_deck(year: int | None, out: str | Path, lang: str = "vi",
     year = year if year is not None else latest_year(data.obs)
     spec = MapSpec(indicator="poor_rate", year=year, lang=lang, dpi=150)
     rendered = render_view(spec, data, cfg, today)
+    current = load_boundaries("2025", "commune", cfg)
+    progress = progress_map(data.obs, data.crosswalks, year, current.frame,
+                            provenance(data, current, "2025", today), lang)
     inputs = deck_inputs(data.obs, data.crosswalks, year, rendered.to_bytes("png"),
-                         rendered.provenance, lang)
+                         rendered.provenance, lang, progress)
     payload = deck_bytes(inputs)
     write_atomic(out, payload)
     missing = [k for k, v in (("progress_map", inputs.progress_map),

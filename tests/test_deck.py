@@ -115,9 +115,17 @@ def test_off_track_units_table_and_pending_slides(demo_deck):
     assert header == ["Mã", "Tên", "Hộ nghèo A năm gốc", "Hộ nghèo A hiện nay", "Đã giảm (%)",
                       "Yêu cầu (%)"]
     assert 2 <= len(grid.rows) <= 12  # header + at most 11 units
-    for index in (3, 6, 7):
+    for index in (6, 7):
         assert PENDING in "\n".join(_texts(prs.slides[index]))
-    assert doc["not_available"] == ["progress_map", "zones", "late_tasks"]
+    assert doc["not_available"] == ["zones", "late_tasks"]
+
+
+def test_progress_map_is_a_picture_of_units_on_and_off_track(demo_deck):
+    prs, _doc = demo_deck
+    pictures = [s for s in prs.slides[3].shapes if s.shape_type == 13]
+    assert len(pictures) == 1
+    (ARTEFACTS / "deck_progress_map.png").write_bytes(pictures[0].image.blob)
+    assert PENDING not in "\n".join(_texts(prs.slides[3]))
 
 
 def test_deck_without_any_input_says_what_is_missing_in_english():

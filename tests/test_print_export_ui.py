@@ -71,8 +71,9 @@ def test_the_files_behind_the_year_buttons(demo_data, tmp_path):
                                                        provenance(demo=True)))).active
     assert ws["A4"].value.endswith("CUỐI NĂM 2025")
     frame = offline_boundaries(tmp_path).frame
-    prs = Presentation(io.BytesIO(deck_file(obs, 2025, frame, crosswalks,
-                                            provenance(demo=True, approximate=True), "vi")))
+    prov = provenance(demo=True, approximate=True)
+    prs = Presentation(io.BytesIO(deck_file(obs, 2025, frame, crosswalks, prov, "vi", frame,
+                                            prov)))
     assert len(prs.slides) == 8
     picture = next(s for s in prs.slides[2].shapes if s.shape_type == 13)
     with Image.open(io.BytesIO(picture.image.blob)) as im:

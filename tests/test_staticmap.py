@@ -242,3 +242,30 @@ def test_a_past_year_says_that_newer_data_exist(frame_2025, tmp_path):
 def test_a_year_without_data_is_refused_naming_the_years(frame_2025):
     with pytest.raises(PovmapError, match="Năm có số liệu / years with data: 2025"):
         render_map(ramp_obs(), MapSpec(year=2023), frame_2025, provenance())
+
+
+def test_category_map_counts_colours_and_legend(frame_2025, tmp_path):
+    import pandas as pd
+
+    from povexport.staticmap import Category, category_composition, draw_composition
+
+    codes = sorted(frame_2025["code"].astype(str))
+    cats = pd.Series(["on"] * 30 + ["off"] * 60 + [None] * 5, index=codes)
+    legend = [Category("on", "Đạt tiến độ", "#2166ac"),
+              Category("off", "Chưa đạt tiến độ", "#e66101")]
+    comp = category_composition(cats, legend, MapSpec(dpi=60), "Tiến độ — 2026", "Đồng Nai",
+                                "Phương pháp thử", 2026, "Tiến độ giảm hộ nghèo A",
+                                today=TODAY)
+    assert comp.classification.counts == (30, 60)
+    assert comp.classification.no_data_count == 5
+    assert comp.colours == ("#2166ac", "#e66101")
+    out = tmp_path / "cat.pdf"
+    draw_composition(comp, frame_2025, provenance()).save(out, "pdf")
+    text = pdf_text(out)
+    for expected in ("Tiến độ — 2026", "Tiến độ giảm hộ nghèo A", "Đạt tiến độ",
+                     "Chưa đạt tiến độ", "Không có dữ liệu", "Phương pháp thử"):
+        assert expected in text
+    assert "Cách phân lớp" not in text
+    with pytest.raises(PovmapError, match="categories missing from the legend: late"):
+        category_composition(pd.Series(["late"], index=codes[:1]), legend, MapSpec(), "t",
+                             "s", "m", 2026, "l", today=TODAY)
