@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -415,12 +414,3 @@ def report_bytes(table: ReportTable, provenance: Provenance, province: str = "75
     buf = io.BytesIO()
     build_report(table, provenance, province).save(buf)
     return buf.getvalue()
-
-
-def is_missing(value: object) -> bool:
-    """Whether a cell value stands for "no data".
-
-    >>> is_missing(None), is_missing(float("nan")), is_missing(0)
-    (True, True, False)
-    """
-    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -59,7 +59,7 @@ from analysis.classify import (
 from analysis.mapdata import GEOGRAPHIES, Crosswalks, MapValues, collected_version, map_values
 from povcore.errors import PovmapError
 from povcore.i18n import format_number, t
-from povcore.indicators import INDICATORS, get_indicator
+from povcore.indicators import get_indicator
 from povcore.units import get_version, registry
 from povexport.provenance import Provenance
 
@@ -911,11 +911,6 @@ def _metres_per_px(units: gpd.GeoDataFrame, layout: _Layout, spec: MapSpec) -> f
     if not (math.isfinite(minx) and w_px > 0 and h_px > 0):
         return 10.0
     return float(max((maxx - minx) / w_px, (maxy - miny) / h_px, 1.0))
-
-
-def indicator_keys() -> list[str]:
-    """Every indicator a map can show (for CLI choices)."""
-    return list(INDICATORS)
 
 
 __all__ = ["FORMATS", "LANGS", "ORIENTATIONS", "PAPERS_MM", "Category", "MapComposition",
