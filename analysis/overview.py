@@ -7,7 +7,10 @@ passed as a parameter so that an amended plan needs no code change. Progress is
 judged against the linear path from the baseline to the phase target.
 
 Province totals are sums over the communes of the version the year was collected
-on, so no unit is counted twice (district rows, if any, are not added again).
+on, so no unit is counted twice (district rows, if any, are not added again). A
+province figure is only given when **every** commune has the value: summing the few
+units present would pass a partial count off as the province's, so the figure is
+missing instead and :func:`missing_units` names the units that keep it from existing.
 """
 
 from __future__ import annotations
@@ -158,6 +161,8 @@ class ProvinceSummary:
     units_with_data: int
     units_total: int
     unmatched: tuple[str, ...]
+    missing: tuple[str, ...] = ()
+    baseline_missing: tuple[str, ...] = ()
 
     def value(self, key: str) -> float:
         """Total of ``key`` in :attr:`year`."""
@@ -165,28 +170,54 @@ class ProvinceSummary:
 
 
 def _rate(counts: pd.DataFrame, key: str) -> float:
-    both = counts[[key, "total_households"]].dropna()
+    both = counts[[key, "total_households"]]
+    if both.isna().any().any():
+        return math.nan
     den = float(both["total_households"].sum())
     return float(both[key].sum()) / den * 100.0 if den > 0 else math.nan
+
+
+def missing_units(obs: pd.DataFrame, year: int | None, keys: Sequence[str] = ("poor_a",),
+                  province: str = "75") -> tuple[str, ...]:
+    """Communes of the year's collected version lacking any of ``keys`` that year.
+
+    Keys nobody reported that year are not asked for (the figure is simply absent).
+
+    >>> obs = pd.DataFrame({"unit_code": ["26080"], "boundary_version": "2024",
+    ...                     "year": 2024, "indicator": ["poor_a"], "value": [1.0]})
+    >>> len(missing_units(obs, 2024)), missing_units(obs, 2024)[:2]
+    (269, ('25195', '25198'))
+    """
+    if year is None:
+        return ()
+    uc = unit_counts(obs, year, collected_version(obs, year), "commune", None, province)
+    present = [k for k in keys if k in uc.counts.columns and uc.counts[k].notna().any()]
+    if not present:
+        return ()
+    lacking = uc.counts[present].isna().any(axis=1)
+    return tuple(sorted(str(c) for c in uc.counts.index[lacking]))
 
 
 def province_totals(obs: pd.DataFrame, year: int | None, province: str = "75") -> pd.Series:
     """Totals of :data:`SUMMARY_KEYS` over the communes the year was collected on.
 
-    Rates are summed numerators over summed denominators (units having both).
+    A count is NaN unless every commune has it (see :func:`missing_units`); a rate
+    is the summed numerator over the summed denominator, both complete.
 
-    >>> obs = pd.DataFrame({"unit_code": ["26080", "26080", "26077", "26077"],
-    ...                     "boundary_version": "2024", "year": 2024,
-    ...                     "indicator": ["poor", "total_households"] * 2,
-    ...                     "value": [1.0, 100.0, 9.0, 300.0]})
-    >>> float(province_totals(obs, 2024)["poor_rate"])
+    >>> codes = registry().units("2025", "commune")["code"]
+    >>> obs = pd.DataFrame({"unit_code": list(codes) * 2, "boundary_version": "2025",
+    ...                     "year": 2025, "indicator": ["poor"] * 95 + ["total_households"] * 95,
+    ...                     "value": [1.0] * 95 + [40.0] * 95})
+    >>> float(province_totals(obs, 2025)["poor_rate"])
     2.5
+    >>> math.isnan(province_totals(obs.iloc[1:], 2025)["poor"])
+    True
     """
     if year is None:
         return pd.Series(math.nan, index=list(SUMMARY_KEYS), dtype=float)
     uc = unit_counts(obs, year, collected_version(obs, year), "commune", None, province)
     counts = uc.counts.reindex(columns=list(SUMMARY_COUNTS)).astype(float)
-    out = {k: float(counts[k].sum(min_count=1)) for k in SUMMARY_COUNTS}
+    out = {k: float(counts[k].sum(min_count=len(counts))) for k in SUMMARY_COUNTS}
     out.update({f"{k}_rate": _rate(counts, k) for k in SUMMARY_COUNTS[:-1]})
     return pd.Series(out, dtype=float).reindex(list(SUMMARY_KEYS))
 
@@ -224,11 +255,14 @@ def province_trend(obs: pd.DataFrame, keys: Sequence[str] = ("poor_a", "poor_b",
                    province: str = "75") -> pd.DataFrame:
     """Province totals of ``keys`` for every year in ``obs`` (index = year).
 
-    >>> obs = pd.DataFrame({"unit_code": ["26080"] * 2, "boundary_version": "2024",
-    ...                     "year": 2024, "indicator": ["poor_a", "total_households"],
-    ...                     "value": [3.0, 100.0]})
+    A year with some communes missing has no province figure (NaN).
+
+    >>> codes = registry().units("2024", "commune")["code"].tolist()
+    >>> obs = pd.DataFrame({"unit_code": codes + ["26080"], "boundary_version": "2024",
+    ...                     "year": [2024] * 270 + [2025], "indicator": "poor_a",
+    ...                     "value": [3.0] * 270 + [1.0]})
     >>> province_trend(obs, ["poor_a"]).to_dict()
-    {'poor_a': {2024: 3.0}}
+    {'poor_a': {2024: 810.0, 2025: nan}}
     """
     years = sorted(int(y) for y in obs["year"].unique())
     return pd.DataFrame({y: province_totals(obs, y, province)[list(keys)] for y in years}).T
@@ -259,9 +293,10 @@ def province_summary(obs: pd.DataFrame, year: int, crosswalks: Crosswalks | None
 
     Examples
     --------
-    >>> obs = pd.DataFrame({"unit_code": "26080", "boundary_version": "2021",
-    ...                     "year": [2020, 2022], "indicator": "poor_a",
-    ...                     "value": [200.0, 80.0]})
+    >>> codes = registry().units("2021", "commune")["code"].tolist()
+    >>> obs = pd.DataFrame({"unit_code": codes * 2, "boundary_version": "2021",
+    ...                     "year": [2020] * 281 + [2022] * 281, "indicator": "poor_a",
+    ...                     "value": [200.0] + [0.0] * 280 + [80.0] + [0.0] * 280})
     >>> p = province_summary(obs, 2022).progress
     >>> p.reduction_pct, p.required_pct, p.on_track
     (60.0, 32.0, True)
@@ -286,7 +321,9 @@ def province_summary(obs: pd.DataFrame, year: int, crosswalks: Crosswalks | None
         table=table, progress=_progress(phase, base_year, float(base["poor_a"]),
                                         float(current["poor_a"]), year),
         units_with_data=int(uc.counts.notna().any(axis=1).sum()),
-        units_total=len(uc.counts), unmatched=uc.unmatched)
+        units_total=len(uc.counts), unmatched=uc.unmatched,
+        missing=missing_units(obs, year, ("poor_a",), province),
+        baseline_missing=missing_units(obs, base_year, ("poor_a",), province))
 
 
 # ---------------------------------------------------------------- rankings

@@ -6,14 +6,13 @@ or ../shared/geodata next to the repository).
 
 from __future__ import annotations
 
-import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import geopandas as gpd
 import shapely
+from _common import geodata_dir
 
 from geodata.web import DEFAULT_TOLERANCE_M, cached_web_layer, quality, web_geojson
 
@@ -32,13 +31,6 @@ LAYERS = {
         "commune_name",
     ),
 }
-
-
-def _geodata_dir() -> Path:
-    if len(sys.argv) > 1:
-        return Path(sys.argv[1])
-    env = os.environ.get("POVMAP_GEODATA")
-    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared" / "geodata"
 
 
 def bench(label: str, geodata: Path, cache_dir: Path) -> None:
@@ -64,7 +56,7 @@ def bench(label: str, geodata: Path, cache_dir: Path) -> None:
 
 
 def main() -> None:
-    geodata = _geodata_dir()
+    geodata = geodata_dir()
     with tempfile.TemporaryDirectory() as cache:
         for label in LAYERS:
             bench(label, geodata, Path(cache))

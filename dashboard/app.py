@@ -27,5 +27,9 @@ pages = [
             url_path="so-lieu"),
     st.Page("pages/units.py", title=t("page_units", lang), icon=":material/list:",
             url_path="don-vi"),
+    st.Page("pages/progress.py", title=t("page_progress", lang), icon=":material/flag:",
+            url_path="tien-do"),
+    st.Page("pages/tasks.py", title=t("page_tasks", lang), icon=":material/checklist:",
+            url_path="nhiem-vu"),
 ]
 st.navigation(pages).run()

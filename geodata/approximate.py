@@ -1,43 +1,37 @@
-"""Approximate boundaries built offline from public point data only.
+"""Approximate communes of 2021 and 2024, built inside the real 2025 boundaries.
 
-When a boundary version has no real geometry on this machine, the map still needs
-shapes. :func:`approximate_boundaries` builds a clean coverage (no overlaps, no gaps,
-one connected polygon per commune) from the units' centroids:
+When no real geometry of an old boundary version is on this machine, the map still
+needs shapes. Every 2025 unit is the union of old communes (the Nov-2024 and Jul-2025
+arrangements; :mod:`geodata.crosswalk`), and povmap ships the real 2025 layer
+(:mod:`geodata.embedded`), so :func:`approximate_boundaries` splits each 2025 polygon
+among its old communes (*constrained cells*). The province outline and the border of
+every group of old communes that became one 2025 unit are then real; only the borders
+*between* the old communes of one 2025 unit are guessed:
 
-* **Outline** — the province outline is the union of discs centred on the 2025
-  units' centroids, each with the unit's published area (``wardAreaKm2`` of
-  ``vietnamadminunits`` table ``admin_units``), plus a 1 km disc around every seed of
-  the requested version; then a morphological closing of 3 km bridges the gaps between
-  discs and interior holes are filled. For Đồng Nai this gives 12,574 km² (real
-  12,741 km²); 96.0 % of it lies inside the real province and it covers 94.7 % of
-  the real province. The seed discs of versions 2021/2024 add about 95 km². The
-  same outline serves every version: the province's territory did not change.
-* **Cells** — Voronoi cells of the seeds in EPSG:32648, noded with the outline and
-  polygonised, so neighbours share identical edges. A cell cut by a concave outline
-  keeps the part holding its seed; other parts go to the neighbour sharing the
-  longest edge.
-* **Seeds** — a unit's centroid from the registry. Units without one (the 11 communes
-  of 2021 abolished in Nov 2024) and units whose centroid repeats another's (a
-  geocoding error in the source: 25363 and 25195, 25294 and 25280) get a seed
-  ``SEED_OFFSET_M`` from the centroid of their successor (or twin): the k-th such
-  seed (by code) of one centre sits at bearing ``360° · k / n`` counted
-  anticlockwise from east, ``n`` being the number of offset seeds of that centre. The
-  centre keeps its own seed, so its area is shared with the offset seeds.
-* **Districts** — the union of their communes' cells. A district may be a
-  MultiPolygon when a duplicate-offset seed lands among another district's communes
-  (Đồng Phú, 695, through 25363).
+* **Members** — the old communes of each 2025 unit, from the crosswalk of the version
+  to 2025 without geometry (divided units go to the converter's default unit). An old
+  commune with weight ≥ ``MIN_PART`` in several 2025 units (Núi Tượng, 26128, divided
+  in Nov 2024) gets a piece in each; smaller parts (e.g. the part of khu phố 10 of
+  Tân Phong) are too small to draw and stay with its main unit.
+* **Seeds** — inside a 2025 unit with several members, each member's seed is its
+  centroid from the registry when that lies inside the unit and is not already taken
+  (``seed="centroid"``); otherwise (communes abolished in Nov 2024 have none; some
+  centroids repeat another's or fall outside) the point of the unit farthest from the
+  seeds already placed, among ``_GRID`` × ``_GRID`` grid points (``seed="placed"``).
+  A 2025 unit with one member is that member (``seed="whole"``).
+* **Cells** — Voronoi cells of the seeds in EPSG:32648, clipped to their 2025 unit;
+  all unit boundaries and cell edges are noded together and polygonised, so
+  neighbours share identical edges. A piece of a cell cut off by a concave unit goes
+  to the neighbour within the unit sharing the longest edge.
+* **Districts** — the union of their communes.
 
-Every row carries ``approximate=True`` and the ``seed`` method, so the UI can label
-the map as indicative.
+Version 2025 needs no approximation: :func:`approximate_boundaries` returns the
+embedded real layer with ``approximate=False``.
 """
 
 from __future__ import annotations
 
-import math
-import sqlite3
-from collections import defaultdict
 from functools import cache
-from importlib import resources
 
 import geopandas as gpd
 import numpy as np
@@ -47,157 +41,164 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
+from geodata.crosswalk import build_crosswalk
+from geodata.embedded import embedded_2025, geometry_by_code
 from povcore.errors import PovmapError
 from povcore.units import get_version, registry
 
-__all__ = ["CLOSING_M", "SEED_OFFSET_M", "approximate_boundaries", "province_outline"]
+__all__ = ["MIN_PART", "approximate_boundaries", "members_2025"]
 
 WORK_CRS = "EPSG:32648"
-SEED_OFFSET_M = 500.0  #: distance of a derived seed from its successor's centroid
-CLOSING_M = 3000.0  #: closing distance that bridges gaps between the area discs
-_SEED_DISC_M = 1000.0
+MIN_PART = 0.2  #: smallest crosswalk weight of an old commune drawn as its own piece
+_GRID = 24
 _TO_UTM = pyproj.Transformer.from_crs("EPSG:4326", WORK_CRS, always_xy=True)
 _TO_LONLAT = pyproj.Transformer.from_crs(WORK_CRS, "EPSG:4326", always_xy=True)
+Geoms = NDArray[np.object_]
 
 
-def _utm(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return _TO_UTM.transform(x, y)
+def _project(transformer: pyproj.Transformer, geoms: Geoms) -> Geoms:
+    def fn(coords: NDArray[np.float64]) -> NDArray[np.float64]:
+        x, y = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    return np.asarray(shapely.transform(geoms, fn), dtype=object)
 
 
-def _lonlat(coords: NDArray[np.float64]) -> NDArray[np.float64]:
-    x, y = _TO_LONLAT.transform(coords[:, 0], coords[:, 1])
-    return np.column_stack([x, y])
-
-
-@cache
-def _published_areas(province: str) -> pd.DataFrame:
-    """2025 units of ``province`` from vietnamadminunits: lat, lon, area (km²)."""
-    path = resources.files("vietnamadminunits") / "data" / "dataset.db"
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
-        frame = pd.read_sql_query(
-            "SELECT wardCode AS code, wardLat AS lat, wardLon AS lon, wardAreaKm2 AS km2 "
-            "FROM admin_units WHERE provinceCode = ?", con, params=(province,),
-        )
-    if frame.empty:
-        raise PovmapError(f"vietnamadminunits has no 2025 units for province '{province}'.")
-    return frame
-
-
-def _fill_holes(geom: BaseGeometry) -> BaseGeometry:
-    return shapely.union_all([shapely.Polygon(p.exterior) for p in shapely.get_parts(geom)])
-
-
-def province_outline(province: str = "75", seeds: np.ndarray | None = None) -> BaseGeometry:
-    """Approximate province outline in EPSG:32648 from published centroids and areas.
-
-    Parameters
-    ----------
-    province : str, default "75"
-        GSO province code (2025 structure).
-    seeds : numpy.ndarray, optional
-        Extra points (n × 2, metres) that must lie inside; each gets a 1 km disc.
-
-    Returns
-    -------
-    shapely.Polygon or shapely.MultiPolygon
-        Union of area-sized discs, closed by ``CLOSING_M``, without holes.
+def members_2025(version: str, province: str = "75") -> pd.DataFrame:
+    """Old commune → 2025 unit pairs drawn as pieces: old_code, new_code, weight.
 
     Examples
     --------
-    >>> round(province_outline("75").area / 1e6)
-    12574
+    >>> m = members_2025("2021")
+    >>> m[m["old_code"] == "26128"]["new_code"].tolist()  # Núi Tượng, divided in 2024
+    ['26122', '26134']
     """
-    pub = _published_areas(province)
-    x, y = _utm(pub["lon"].to_numpy(), pub["lat"].to_numpy())
-    radii = np.sqrt(pub["km2"].to_numpy() * 1e6 / math.pi)
-    discs = list(shapely.buffer(shapely.points(x, y), radii))
-    if seeds is not None and len(seeds):
-        discs.extend(np.asarray(shapely.buffer(shapely.points(seeds), _SEED_DISC_M)))
-    closed = shapely.union_all(discs).buffer(CLOSING_M).buffer(-CLOSING_M)
-    return _fill_holes(closed)
+    weights = build_crosswalk(version, "2025", province=province).weights
+    main = weights.loc[weights.groupby("old_code")["weight"].idxmax()]
+    keep = (weights["weight"] >= MIN_PART) | weights.index.isin(main.index)
+    return weights.loc[keep, ["old_code", "new_code", "weight"]].sort_values(
+        ["new_code", "old_code"]).reset_index(drop=True)
 
 
-def _offset_seeds(centres: dict[str, list[str]], xy: dict[str, tuple[float, float]]) -> None:
-    """Place each listed code at ``SEED_OFFSET_M`` around its centre's seed (in place)."""
-    for centre, codes in centres.items():
-        cx, cy = xy[centre]
-        for k, code in enumerate(sorted(codes)):
-            angle = 2 * math.pi * k / len(codes)
-            xy[code] = (cx + SEED_OFFSET_M * math.cos(angle), cy + SEED_OFFSET_M * math.sin(angle))
+def _grid_points(unit: BaseGeometry) -> Geoms:
+    x0, y0, x1, y1 = unit.bounds
+    xs, ys = np.meshgrid(np.linspace(x0, x1, _GRID), np.linspace(y0, y1, _GRID))
+    points = np.asarray(shapely.points(xs.ravel(), ys.ravel()), dtype=object)
+    inside = points[shapely.contains(unit, points)]
+    return inside if len(inside) else np.array([unit.point_on_surface()], dtype=object)
 
 
-def _seeds(units: pd.DataFrame) -> pd.DataFrame:
-    """Seed point (metres) and seed method per commune code, in ``units`` order."""
-    known = units.dropna(subset=["lat", "lon"]).sort_values("code")
-    x, y = _utm(known["lon"].to_numpy(), known["lat"].to_numpy())
-    xy: dict[str, tuple[float, float]] = {}
-    first_at: dict[tuple[float, float], str] = {}
-    centres: dict[str, list[str]] = defaultdict(list)
-    method: dict[str, str] = {}
-    for code, px, py in zip(known["code"], x, y, strict=True):
-        twin = first_at.setdefault((px, py), code)
-        xy[code] = (px, py)
-        method[code] = "centroid" if twin == code else "duplicate-offset"
-        if twin != code:
-            centres[twin].append(code)
-    for code, successor in units.loc[units["lat"].isna(), ["code", "successor_code"]].itertuples(
-        index=False
-    ):
-        if successor not in xy:
-            raise PovmapError(f"Unit {code} has no centroid and its successor {successor} none.")
-        centres[successor].append(code)
-        method[code] = "successor-offset"
-    _offset_seeds(centres, xy)
-    codes = units["code"].tolist()
-    return pd.DataFrame({"x": [xy[c][0] for c in codes], "y": [xy[c][1] for c in codes],
-                         "seed": [method[c] for c in codes]}, index=codes)
+def _unit_seeds(unit: BaseGeometry, codes: list[str], known: dict[str, shapely.Point]
+                ) -> tuple[list[shapely.Point], list[str]]:
+    """Seed point and seed method of each member code of one 2025 unit (in order)."""
+    seeds: dict[str, shapely.Point] = {}
+    for code in codes:
+        point = known.get(code)
+        taken = any(point is not None and point.distance(p) < 1.0 for p in seeds.values())
+        if point is not None and unit.contains(point) and not taken:
+            seeds[code] = point
+    grid = _grid_points(unit)
+    for code in codes:
+        if code in seeds:
+            continue
+        placed = np.asarray(list(seeds.values()), dtype=object)
+        far = (shapely.distance(grid[:, None], placed[None, :]).min(axis=1) if len(placed)
+               else np.zeros(len(grid)))
+        seeds[code] = grid[int(np.argmax(far))]
+    methods = ["centroid" if known.get(c) is seeds[c] else "placed" for c in codes]
+    return [seeds[c] for c in codes], methods
 
 
-def _faces(points: np.ndarray, outline: BaseGeometry) -> tuple[np.ndarray, np.ndarray]:
-    """Faces of the Voronoi cells noded with the outline, and the seed owning each."""
+def _cell_edges(unit: BaseGeometry, seeds: list[shapely.Point]) -> Geoms:
     cells = shapely.get_parts(shapely.voronoi_polygons(
-        shapely.multipoints(points), extend_to=outline.buffer(1000.0), ordered=True
-    ))
-    lines = shapely.union_all([*shapely.boundary(cells), outline.boundary])
-    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
-    faces = faces[shapely.contains(outline, shapely.point_on_surface(faces))]
-    # A point lies in the Voronoi cell of its nearest seed.
-    tree = shapely.STRtree(np.asarray(shapely.points(points)))
-    owner = tree.nearest(shapely.point_on_surface(faces))
-    return faces, np.asarray(owner)
+        shapely.multipoints(seeds), extend_to=unit.buffer(1000.0), ordered=True))
+    # Clipped to the unit grown by 1 m, so that every edge crosses the unit's boundary
+    # and gets noded with it; the 1 m dangles outside are dropped by polygonize.
+    return np.asarray(shapely.intersection(shapely.boundary(cells), unit.buffer(1.0)),
+                      dtype=object)
 
 
-def _shared_length(a: BaseGeometry, b: BaseGeometry) -> float:
-    return float(shapely.intersection(a.boundary, b.boundary).length)
-
-
-def _reassign_detached(
-    faces: np.ndarray, owner: np.ndarray, points: np.ndarray
-) -> np.ndarray:
-    """Give parts of a cell not holding its seed to the neighbour sharing most edge."""
-    owner = owner.copy()
-    seeds = np.asarray(shapely.points(points))
-    for cell in np.unique(owner):
-        parts = shapely.get_parts(shapely.coverage_union_all(faces[owner == cell]))
-        for part in parts:
-            if part.covers(seeds[cell]):
-                continue
-            members = np.flatnonzero((owner == cell) & shapely.within(faces, part.buffer(1e-6)))
-            others = np.flatnonzero(owner != cell)
-            lengths = [_shared_length(part, faces[j]) for j in others]
-            owner[members] = owner[others[int(np.argmax(lengths))]]
+def _owners(faces: Geoms, unit_of: NDArray[np.intp], pieces: pd.DataFrame) -> NDArray[np.intp]:
+    """Piece (row of ``pieces``) owning each face: nearest seed within its 2025 unit."""
+    owner = np.empty(len(faces), dtype=np.intp)
+    probes = shapely.point_on_surface(faces)
+    for unit, rows in pieces.groupby("unit").groups.items():
+        idx = np.flatnonzero(unit_of == unit)
+        seeds = np.asarray(pieces.loc[rows, "point"].to_numpy(), dtype=object)
+        near = shapely.STRtree(seeds).nearest(probes[idx])
+        owner[idx] = np.asarray(rows)[near]
     return owner
 
 
-def _cells(seeds: pd.DataFrame, outline: BaseGeometry) -> list[BaseGeometry]:
-    points = seeds[["x", "y"]].to_numpy()
-    faces, owner = _faces(points, outline)
-    owner = _reassign_detached(faces, owner, points)
-    return [shapely.coverage_union_all(faces[owner == i]) for i in range(len(points))]
+def _reassign_detached(faces: Geoms, owner: NDArray[np.intp], pieces: pd.DataFrame
+                       ) -> NDArray[np.intp]:
+    """Give parts of a cell that do not hold its seed to the neighbour sharing most edge."""
+    owner = owner.copy()
+    unit_of_piece = pieces["unit"].to_numpy()
+    for row, point in zip(range(len(pieces)), pieces["point"], strict=True):
+        mine = owner == row
+        if not mine.any():
+            continue
+        for part in shapely.get_parts(shapely.coverage_union_all(faces[mine])):
+            if part.covers(point):
+                continue
+            members = np.flatnonzero(mine & shapely.within(faces, part.buffer(1e-6)))
+            same_unit = unit_of_piece[owner] == unit_of_piece[row]
+            others = np.flatnonzero((owner != row) & same_unit)
+            if not len(others):
+                continue
+            shared = shapely.length(shapely.intersection(part.boundary,
+                                                         shapely.boundary(faces[others])))
+            owner[members] = owner[others[int(np.argmax(shared))]]
+    return owner
 
 
-def _to_lonlat(geoms: list[BaseGeometry]) -> list[BaseGeometry]:
-    return list(shapely.transform(np.asarray(geoms, dtype=object), _lonlat))
+def _pieces(units: gpd.GeoDataFrame, members: pd.DataFrame, known: dict[str, shapely.Point]
+            ) -> tuple[pd.DataFrame, list[Geoms]]:
+    rows: list[dict[str, object]] = []
+    edges: list[Geoms] = []
+    for unit_idx, (new_code, geom) in enumerate(zip(units["code"], units.geometry, strict=True)):
+        codes = sorted(members.loc[members["new_code"] == new_code, "old_code"])
+        if len(codes) == 1:
+            rows.append({"unit": unit_idx, "code": codes[0], "point": geom.point_on_surface(),
+                         "seed": "whole"})
+            continue
+        points, methods = _unit_seeds(geom, codes, known)
+        rows += [{"unit": unit_idx, "code": c, "point": p, "seed": m}
+                 for c, p, m in zip(codes, points, methods, strict=True)]
+        edges.append(_cell_edges(geom, points))
+    return pd.DataFrame(rows), edges
+
+
+@cache
+def _communes(version: str, province: str) -> tuple[pd.DataFrame, tuple[BaseGeometry, ...]]:
+    """Commune code, seed method and geometry (EPSG:32648) of an approximate version."""
+    units = embedded_2025(province)
+    units = units.assign(geometry=_project(_TO_UTM, units.geometry.to_numpy()))
+    reg = registry(province).units(version, "commune")
+    located = reg.dropna(subset=["lat", "lon"])
+    x, y = _TO_UTM.transform(located["lon"].to_numpy(), located["lat"].to_numpy())
+    known = dict(zip(located["code"], shapely.points(x, y), strict=True))
+    pieces, edges = _pieces(units, members_2025(version, province), known)
+    lines = shapely.union_all(np.concatenate(
+        [shapely.boundary(units.geometry.to_numpy()), *edges]))
+    faces = np.asarray(shapely.get_parts(shapely.polygonize(shapely.get_parts(lines))),
+                       dtype=object)
+    tree = shapely.STRtree(units.geometry.to_numpy())
+    hit = tree.query(shapely.point_on_surface(faces), predicate="within")
+    unit_of = np.full(len(faces), -1, dtype=np.intp)
+    unit_of[hit[0]] = hit[1]
+    faces, unit_of = faces[unit_of >= 0], unit_of[unit_of >= 0]
+    owner = _reassign_detached(faces, _owners(faces, unit_of, pieces), pieces)
+    geoms = {code: shapely.coverage_union_all(faces[np.isin(owner, rows)])
+             for code, rows in pieces.groupby("code").groups.items()}
+    seeds = pieces.groupby("code")["seed"].first()
+    order = reg["code"].tolist()
+    missing = sorted(set(order) - set(geoms))
+    if missing:
+        raise PovmapError(f"No 2025 unit holds the {version} communes {', '.join(missing)}.")
+    return (pd.DataFrame({"code": order, "seed": seeds.reindex(order).to_numpy()}),
+            tuple(geoms[c] for c in order))
 
 
 def approximate_boundaries(version: str, level: str, province: str = "75") -> gpd.GeoDataFrame:
@@ -206,7 +207,8 @@ def approximate_boundaries(version: str, level: str, province: str = "75") -> gp
     Parameters
     ----------
     version : str
-        Boundary version key: ``"2021"``, ``"2024"`` or ``"2025"``.
+        Boundary version key: ``"2021"`` or ``"2024"`` (``"2025"`` returns the
+        embedded real layer).
     level : str
         ``"commune"`` or ``"district"`` (not in 2025).
     province : str, default "75"
@@ -216,33 +218,37 @@ def approximate_boundaries(version: str, level: str, province: str = "75") -> gp
     -------
     geopandas.GeoDataFrame
         ``code``, ``name``, ``type``, ``parent_code``, ``seed`` (``centroid``,
-        ``successor-offset`` or ``duplicate-offset``; districts: ``dissolved``),
-        ``approximate`` (True) and ``geometry`` (EPSG:4326), one row per unit of the
-        registry, forming a coverage without overlaps or gaps.
+        ``placed`` or ``whole``; districts: ``dissolved``; 2025: ``embedded``),
+        ``approximate`` and ``geometry`` (EPSG:4326), one row per unit of the
+        registry, forming a coverage whose union is the 2025 province.
 
     Examples
     --------
-    >>> gdf = approximate_boundaries("2025", "commune")
+    >>> gdf = approximate_boundaries("2021", "district")
     >>> len(gdf), bool(gdf["approximate"].all())
-    (95, True)
+    (22, True)
     """
     bv = get_version(version)
     if level not in bv.levels:
         raise PovmapError(f"Boundary version {bv.key} has no level '{level}'. "
                           f"Valid: {', '.join(bv.levels)}.")
     reg = registry(province)
-    communes = reg.units(bv.key, "commune")
-    seeds = _seeds(communes)
-    outline = province_outline(province, seeds[["x", "y"]].to_numpy())
-    geoms = _cells(seeds, outline)
     columns = ["code", "name", "type", "parent_code"]
+    if bv.key == "2025":
+        units = reg.units("2025", "commune")[columns]
+        real = geometry_by_code(embedded_2025(province), units["code"].tolist())
+        return gpd.GeoDataFrame(units.assign(seed="embedded", approximate=False),
+                                geometry=list(real), crs="EPSG:4326")
+    communes = reg.units(bv.key, "commune")
+    seeds, metric = _communes(bv.key, province)
+    geoms: Geoms = np.asarray(metric, dtype=object)
     frame = communes[columns].assign(seed=seeds["seed"].to_numpy())
     if level == "district":
         districts = reg.units(bv.key, "district")
-        by_parent = pd.Series(geoms, index=communes["parent_code"].to_numpy())
-        geoms = [shapely.coverage_union_all(by_parent.loc[[c]].to_numpy())
-                 for c in districts["code"]]
+        parents = communes["parent_code"].to_numpy()
+        geoms = np.asarray([shapely.coverage_union_all(geoms[parents == c])
+                            for c in districts["code"]], dtype=object)
         frame = districts[columns].assign(seed="dissolved")
-    out = gpd.GeoDataFrame(frame.assign(approximate=True), geometry=_to_lonlat(geoms),
+    out = gpd.GeoDataFrame(frame.assign(approximate=True), geometry=_project(_TO_LONLAT, geoms),
                            crs="EPSG:4326")
     return out.reset_index(drop=True)

@@ -8,7 +8,10 @@ Resolution order for each boundary version (first hit wins):
    (``thanglequoc-2025/`` per-unit GeoJSON; ``gadm41-2021/gadm41_VNM_3.json[.zip]``);
 3. the developers' reference layout (``new_2025/dong_nai_2025_wards.gpkg``,
    ``legacy_2021/gadm41_legacy_2021_NOT_REDISTRIBUTABLE.gpkg`` raw GADM layer);
-4. approximate polygons built from public centroids — *Ranh giới gần đúng*.
+4. version 2025 only: the layer shipped inside povmap (:mod:`geodata.embedded`, MIT),
+   so the 2025 map is never approximate;
+5. versions 2021/2024: approximate communes built inside the real 2025 outlines
+   (:mod:`geodata.approximate`) — *Ranh giới gần đúng*.
 
 Legacy (2021) communes always go through the GADM matcher, which restores official
 codes; 2024 communes and all districts are dissolved from the 2021 communes.
@@ -18,22 +21,27 @@ The normalised result is cached as GeoParquet under ``<data>/cache/boundaries``.
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
 
+from geodata.embedded import EMBEDDED_LABEL, embedded_2025, embedded_path
 from povcore.config import Settings, settings
 from povcore.errors import Issue, PovmapError, Report
-from povcore.units import Level, get_version, registry
+from povcore.fileio import atomic_writer
+from povcore.units import VERSIONS, Level, get_version, registry
 
 CACHE_FORMAT = 1
 APPROXIMATE_LABEL_VI = "Ranh giới gần đúng"
 APPROXIMATE_LABEL_EN = "Approximate boundaries"
+APPROXIMATE_SOURCE = ("ô gần đúng trong ranh giới 2025 kèm theo / approximate cells inside the "
+                      "embedded 2025 boundaries")
 
 
 @dataclass(frozen=True)
@@ -87,12 +95,12 @@ def _read_ward_files(folder: Path) -> gpd.GeoDataFrame:
 
 
 def _read_layer(path: Path, layer: str, code_column: str) -> gpd.GeoDataFrame:
-    frame = pyogrio.read_dataframe(path, layer=layer)
+    frame: gpd.GeoDataFrame = pyogrio.read_dataframe(path, layer=layer)
     frame = frame.rename(columns={code_column: "code"})
-    return frame[["code", "geometry"]].to_crs(4326)
+    return gpd.GeoDataFrame(frame[["code", "geometry"]], geometry="geometry").to_crs(4326)
 
 
-def _candidates_2025(root: Path) -> list[_Candidate]:
+def _candidates_2025(root: Path, province: str) -> list[_Candidate]:
     fetched = root / "thanglequoc-2025"
     dev = root / "new_2025" / "dong_nai_2025_wards.gpkg"
     out = []
@@ -106,6 +114,9 @@ def _candidates_2025(root: Path) -> list[_Candidate]:
             "thanglequoc/vietnamese-provinces-database (MIT), bản sao / copy",
             (dev,), lambda: _read_layer(dev, "wards", "ward_code"),
         ))
+    embedded = embedded_path(province)
+    if embedded is not None:
+        out.append(_Candidate(EMBEDDED_LABEL, (embedded,), partial(embedded_2025, province)))
     return out
 
 
@@ -188,16 +199,53 @@ def _cached(candidate: _Candidate, version: str, level: Level, cfg: Settings,
         _with_registry(raw, "2021", "commune", cfg.province, report), version, level,
         cfg.province)
     frame = _with_registry(frame, version, level, cfg.province, report)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    frame.to_parquet(tmp)
-    os.replace(tmp, target)
-    return frame
+    return _write_parquet(frame, target)
 
 
-def _candidates(root: Path, version: str, level: str) -> list[_Candidate]:
+def _write_parquet(frame: gpd.GeoDataFrame, target: Path) -> gpd.GeoDataFrame:
+    """Store ``frame`` and return it as read back, identical to every later read.
+
+    (Column dtypes change in the round trip, and the web-layer cache key hashes them.)
+    """
+    with atomic_writer(target) as handle:
+        frame.to_parquet(handle)
+    return gpd.read_parquet(target)
+
+
+def _approximation_key(version: str, level: str, province: str) -> str:
+    """Digest of everything an approximation is computed from (data files and code)."""
+    from geodata import approximate, crosswalk
+    from geodata.embedded import embedded_dir
+
+    h = hashlib.sha256(f"{CACHE_FORMAT}|approx|{version}|{level}|{province}".encode())
+    data = resources.files("geodata") / "data"
+    files = [resources.files("povcore") / "data" / f"units_{province}.csv",
+             data / f"membership_2024_2025_{province}.csv",
+             data / f"transfers_2021_2024_{province}.csv", embedded_dir() / "SHA256SUMS",
+             Path(approximate.__file__), Path(crosswalk.__file__)]
+    for path in files:
+        h.update(path.read_bytes() if path.is_file() else b"-")
+    return h.hexdigest()[:16]
+
+
+def _approximation(version: str, level: Level, cfg: Settings) -> gpd.GeoDataFrame:
+    """Approximate boundaries, cached as GeoParquet like the real ones."""
+    key = _approximation_key(version, level, cfg.province)
+    target = cfg.cache_dir / "boundaries" / f"{version}_{level}_approx_{key}.parquet"
+    if target.is_file():
+        return gpd.read_parquet(target)
+    from geodata.approximate import approximate_boundaries
+
+    frame = approximate_boundaries(version, level, cfg.province)
+    frame = gpd.GeoDataFrame(
+        frame[["code", "name", "type", "parent_code", "geometry"]], geometry="geometry", crs=4326
+    )
+    return _write_parquet(frame, target)
+
+
+def _candidates(root: Path, version: str, level: str, province: str) -> list[_Candidate]:
     own = _custom_candidates(root, version, level)
-    base = _candidates_2025(root) if version == "2025" else _candidates_legacy(root)
+    base = _candidates_2025(root, province) if version == "2025" else _candidates_legacy(root)
     return own + base
 
 
@@ -216,7 +264,7 @@ def load_boundaries(version: str, level: Level = "commune",
                           f"Valid: {', '.join(bv.levels)}.")
     cfg = cfg or settings()
     report = Report()
-    for cand in _candidates(cfg.geodata_dir, version, level):
+    for cand in _candidates(cfg.geodata_dir, version, level, cfg.province):
         is_custom = cand.paths[0].parent.name == "custom"
         if is_custom:
             frame = _with_registry(cand.read(), version, level, cfg.province, report)
@@ -224,19 +272,49 @@ def load_boundaries(version: str, level: Level = "commune",
             frame = _cached(cand, version, level, cfg, report)
         report.raise_if_errors(f"Ranh giới {version}/{level} từ {cand.label} không dùng được")
         return Boundaries(version, level, frame, cand.label, False, report)
-    from geodata.approximate import approximate_boundaries
-
-    frame = approximate_boundaries(version, level, cfg.province)
-    frame = gpd.GeoDataFrame(
-        frame[["code", "name", "type", "parent_code", "geometry"]], geometry="geometry", crs=4326
-    )
+    frame = _approximation(version, level, cfg)
     report.add(Issue(
         f"{APPROXIMATE_LABEL_VI}: không tìm thấy tệp ranh giới trong {cfg.geodata_dir} / "
         f"{APPROXIMATE_LABEL_EN}: no boundary files found",
-        hint="Chạy `povmap geodata fetch` hoặc đặt POVMAP_GEODATA / run `povmap geodata fetch` "
-        "or set POVMAP_GEODATA", severity="warning",
+        hint="Các xã cũ được dựng trong ranh giới thật năm 2025; đặt tệp GADM hoặc tệp của "
+        "bạn vào POVMAP_GEODATA / old communes are drawn inside the real 2025 boundaries; "
+        "put GADM or your own file in POVMAP_GEODATA", severity="warning",
     ))
-    return Boundaries(version, level, frame, "vietnamadminunits centroids (Voronoi)", True, report)
+    return Boundaries(version, level, frame, APPROXIMATE_SOURCE, True, report)
+
+
+def precompute(cfg: Settings | None = None) -> Iterator[str]:
+    """Fill the boundary cache and the web-layer cache of every version and level.
+
+    Run by ``povmap setup`` so that the first map after a server start reads both
+    from disk. The web layers are stored as :func:`geodata.web.cached_web_layer`
+    stores them, under ``<cache>/web`` with the key ``<version>_<level>`` that the
+    app uses; the embedded 2025 layer's web geometry is taken from the package
+    (:func:`geodata.embedded.web_compute`) instead of being simplified.
+
+    Yields
+    ------
+    str
+        One line per layer: version, level, source and seconds taken.
+    """
+    from geodata.embedded import web_compute
+    from geodata.web import cached_web_layer
+
+    cfg = cfg or settings()
+    for version, bv in VERSIONS.items():
+        for level in bv.levels:
+            start = time.perf_counter()
+            b = load_boundaries(version, level, cfg)
+            cached_web_layer(b.frame, cfg.cache_dir / "web", web_layer_key(version, level),
+                             compute=web_compute)
+            flag = f" — {APPROXIMATE_LABEL_VI}" if b.approximate else ""
+            yield (f"Lớp bản đồ / map layer {version}/{level}: {len(b.frame)} đơn vị / units, "
+                   f"{b.source}{flag} ({time.perf_counter() - start:.1f} s)")
+
+
+def web_layer_key(version: str, level: str) -> str:
+    """Cache key of a web layer, as the app asks for it (``dashboard/data.py``)."""
+    return f"{version}_{level}"
 
 
 def boundaries_status(cfg: Settings | None = None) -> dict[str, dict[str, object]]:
@@ -245,11 +323,11 @@ def boundaries_status(cfg: Settings | None = None) -> dict[str, dict[str, object
     out: dict[str, dict[str, object]] = {}
     for version in ("2021", "2024", "2025"):
         level = "commune"
-        cands = _candidates(cfg.geodata_dir, version, level)
+        cands = _candidates(cfg.geodata_dir, version, level, cfg.province)
         if cands:
             out[version] = {"source": cands[0].label, "approximate": False,
                             "files": [str(p) for p in cands[0].paths[:3]]}
         else:
-            out[version] = {"source": "vietnamadminunits centroids (Voronoi)",
+            out[version] = {"source": APPROXIMATE_SOURCE,
                             "approximate": True, "files": []}
     return out

@@ -3,8 +3,14 @@
 A crosswalk row says: a fraction ``weight`` of old unit ``old_code`` lies in new unit
 ``new_code``. Each old unit's weights sum to 1.
 
-* 2021 → 2024: the Nov-2024 mergers (each abolished commune goes whole to its
-  successor; every other commune maps to itself). Weight 1.
+* 2021 → 2024: the Nov-2024 arrangement (Resolution 1194/NQ-UBTVQH15, in force
+  1 Nov 2024): each abolished commune goes whole to its successor and every other
+  commune maps to itself (weight 1), except the partial transfers listed in
+  ``data/transfers_2021_2024_<province>.csv`` (old_code, new_code, weight, basis
+  ``area`` or ``population``, confirmed, source): Tân Phong (25996) gave part of khu
+  phố 10 to Quang Vinh and Trung Dũng; Núi Tượng (26128) was divided between Nam Cát
+  Tiên and Phú Lập. Their weights are parameters until confirmed (``confirmed=no``);
+  each old unit's weights sum to 1.
 * 2024 → 2025: membership from the converter of ``vietnamadminunits`` (MIT), stored in
   ``data/membership_2024_2025_<province>.csv``. Old units the converter marks as
   *divided* are apportioned by area shares from an overlay in EPSG:32648 restricted to
@@ -61,13 +67,54 @@ def membership(province: str = "75") -> pd.DataFrame:
         return pd.read_csv(fh, dtype=str)
 
 
+_BASIS = {"area": ("diện tích", "area"), "population": ("dân số", "population")}
+
+
+def partial_transfers(province: str = "75") -> pd.DataFrame:
+    """Partial transfers of the Nov-2024 arrangement (weights with their basis and act).
+
+    Raises
+    ------
+    PovmapError
+        When an old unit's weights do not sum to 1 or a basis is unknown.
+
+    Examples
+    --------
+    >>> t = partial_transfers()
+    >>> t[t["old_code"] == "25996"]["new_code"].tolist()
+    ['25996', '26023', '26041']
+    """
+    path = resources.files("geodata") / "data" / f"transfers_2021_2024_{province}.csv"
+    if not path.is_file():
+        return pd.DataFrame(columns=["old_code", "new_code", "weight", "basis", "confirmed",
+                                     "source"])
+    with path.open(encoding="utf-8") as fh:
+        table = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    table["weight"] = table["weight"].astype(float)
+    sums = table.groupby("old_code")["weight"].sum()
+    bad = sums[(sums - 1.0).abs() > 1e-9]
+    unknown = sorted(set(table["basis"]) - set(_BASIS))
+    if len(bad) or unknown:
+        raise PovmapError(f"{path.name}: weights must sum to 1 per old unit (not: "
+                          f"{', '.join(bad.index)}); basis must be area or population "
+                          f"(not: {', '.join(unknown)}).")
+    return table
+
+
 def mergers_2021_2024(province: str = "75") -> pd.DataFrame:
-    """2021 → 2024 weights from the official Nov-2024 mergers."""
+    """2021 → 2024 weights from the Nov-2024 arrangement (mergers and partial transfers)."""
     units = registry(province).units("2021", "commune")
-    return pd.DataFrame({
+    whole = pd.DataFrame({
         "old_code": units["code"], "new_code": units["successor_code"],
         "weight": 1.0, "method": "sáp nhập 2024 / 2024 merger",
     })
+    parts = partial_transfers(province)
+    method = [f"chuyển một phần theo {_BASIS[b][0]} / partial transfer by {_BASIS[b][1]}"
+              for b in parts["basis"]]
+    parts = parts.assign(method=method)[["old_code", "new_code", "weight", "method"]]
+    whole = whole[~whole["old_code"].isin(parts["old_code"])]
+    return pd.concat([whole, parts], ignore_index=True).sort_values(
+        ["old_code", "new_code"]).reset_index(drop=True)
 
 
 def overlay_shares(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -156,7 +203,7 @@ def compose(first: Crosswalk, second: Crosswalk) -> Crosswalk:
 
 
 def _dissolve_to_2024(old_2021: gpd.GeoDataFrame, province: str) -> gpd.GeoDataFrame:
-    succ = mergers_2021_2024(province).set_index("old_code")["new_code"]
+    succ = registry(province).units("2021", "commune").set_index("code")["successor_code"]
     frame = old_2021.assign(code=old_2021["code"].map(succ))
     return frame[["code", "geometry"]].dissolve(by="code").reset_index()
 
@@ -164,8 +211,9 @@ def _dissolve_to_2024(old_2021: gpd.GeoDataFrame, province: str) -> gpd.GeoDataF
 def _membership_2021_2025(province: str) -> pd.DataFrame:
     m = mergers_2021_2024(province).merge(membership(province), left_on="new_code",
                                           right_on="old_code", suffixes=("", "_b"))
-    return pd.DataFrame({"old_code": m["old_code"], "new_code": m["new_code_b"],
-                         "relation": m["relation"]})
+    out = pd.DataFrame({"old_code": m["old_code"], "new_code": m["new_code_b"],
+                        "relation": m["relation"]})
+    return out.drop_duplicates(["old_code", "new_code"]).reset_index(drop=True)
 
 
 def build_crosswalk(from_version: str, to_version: str, old: gpd.GeoDataFrame | None = None,

@@ -21,8 +21,9 @@ Integrity
 
 Cache and atomicity
     A file already present whose hash matches (manifest or lock) is not downloaded
-    again. Downloads are streamed to ``<file>.part`` and moved into place with
-    :func:`os.replace`, so a failed download never leaves a corrupt file. Files of a
+    again. Downloads are streamed through :func:`povcore.fileio.atomic_writer` (a
+    temporary file beside the target, moved into place only once the hash is checked),
+    so a failed download never leaves a corrupt file. Files of a
     source are fetched one by one; the first failure stops the run and the files
     already fetched stay cached for the next run.
 
@@ -49,13 +50,13 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from povcore.errors import Issue, PovmapError
+from povcore.fileio import atomic_write_bytes, atomic_writer
 from povcore.units import VERSIONS
 
 MIRROR_ENV = "POVMAP_FETCH_MIRROR"
 LOCK_NAME = "sha256.lock"
 MANIFEST_SCHEMA = 1
-# The keys of povcore.units.VERSIONS (a test keeps them equal). Not imported from there
-# so that fetching needs neither pandas nor the unit tables.
+# The boundary versions a source may belong to: those of the unit registry.
 BOUNDARY_VERSIONS = tuple(VERSIONS)
 _CHUNK = 64 * 1024
 _AGENT = "povmap-geodata-fetch"
@@ -359,17 +360,7 @@ class _Lock:
     def record(self, rel: str, digest: str) -> None:
         self.hashes[rel] = digest
         text = "".join(f"{h}  {p}\n" for p, h in sorted(self.hashes.items()))
-        _write_atomic(self.path, text.encode("utf-8"))
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(path.name + ".part")
-    try:
-        part.write_bytes(data)
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
+        atomic_write_bytes(self.path, text.encode("utf-8"))
 
 
 # --- fetching -------------------------------------------------------------------------
@@ -503,18 +494,12 @@ def _sha256_of(path: Path) -> str:
 
 
 def _download(job: _Job, item: SourceFile, target: Path) -> tuple[str, int]:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    part = target.with_name(target.name + ".part")
     label = f"{job.source.key}: {PurePosixPath(item.path).name}"
-    try:
-        with _open(job, item, target) as response, part.open("wb") as out:
-            digest, size = _stream(job, item, target, response, out, label)
+    with _open(job, item, target) as response, atomic_writer(target) as out:
+        digest, size = _stream(job, item, target, response, out, label)
         expected = item.sha256 or job.lock.hashes.get(item.path, "")
         if expected and digest != expected:
             raise _mismatch(job, item, item.url, expected, digest)
-        os.replace(part, target)
-    finally:
-        part.unlink(missing_ok=True)
     return digest, size
 
 

@@ -18,8 +18,6 @@ supplies; no GADM geometry ships with povmap.
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -86,11 +84,12 @@ class GadmMatch:
 
 
 @cache
-def legacy_aliases() -> dict[str, frozenset[str]]:
-    """Folded former names of each pre-2025 commune code, from ``vietnamadminunits``.
+def legacy_aliases(province: str = "75") -> dict[str, frozenset[str]]:
+    """Folded former names of each pre-2025 commune code.
 
-    Reads table ``admin_units_legacy`` (columns ``wardKeywords`` and ``wardAlias``,
-    JSON lists of folded keys) of the package's ``data/dataset.db``.
+    Read from ``geodata/data/legacy_aliases_<province>.csv`` (columns ``code`` and
+    ``keys``, ``;``-joined), extracted at build time by ``geodata/data/build_units.py``
+    from the keywords and aliases of ``vietnamadminunits`` (MIT).
 
     Returns
     -------
@@ -102,17 +101,13 @@ def legacy_aliases() -> dict[str, frozenset[str]]:
     >>> "xuanthanh" in legacy_aliases()["26326"]
     True
     """
-    path = resources.files("vietnamadminunits") / "data" / "dataset.db"
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
-        rows = con.execute(
-            "SELECT wardCode, wardKeywords, wardAlias FROM admin_units_legacy"
-        ).fetchall()
-    out: dict[str, set[str]] = {}
-    for code, *lists in rows:
-        keys = out.setdefault(str(code), set())
-        for text in lists:
-            keys.update(fold(k) for k in json.loads(text or "[]"))
-    return {code: frozenset(keys) for code, keys in out.items()}
+    path = resources.files("geodata") / "data" / f"legacy_aliases_{province}.csv"
+    with path.open(encoding="utf-8") as fh:
+        table = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    return {
+        str(code): frozenset(fold(k) for k in keys.split(";") if k)
+        for code, keys in zip(table["code"], table["keys"], strict=True)
+    }
 
 
 def _standardise(raw: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -162,7 +157,9 @@ def _match_districts(
         (p, n): _pick(str(n), districts[districts["parent_code"] == p])
         for p, n in pairs.itertuples(index=False)
     }
-    codes = [found[(p, n)] for p, n in feats[["province_code", "NAME_2"]].itertuples(index=False)]
+    codes = pd.Series(
+        [found[(p, n)] for p, n in feats[["province_code", "NAME_2"]].itertuples(index=False)],
+        index=feats.index, dtype=object)
     feats = feats.assign(district_code=codes)
     for (prov, name), code in found.items():
         if code is None:
@@ -241,7 +238,7 @@ def _assemble(
         unit = official.loc[code]
         rows.append({"code": code, "name": unit["name"], "type": unit["type"],
                      "district_code": unit["parent_code"],
-                     "geometry": _as_multi(shapely.union_all(group.geometry.values))})
+                     "geometry": _as_multi(shapely.union_all(_geoms(group.geometry)))})
     columns = ["code", "name", "type", "district_code", "geometry"]
     frame = gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs="EPSG:4326")
     return frame, matched_by
@@ -312,7 +309,8 @@ def match_gadm(
     communes = units[(units["level"] == "commune") & units["former_province"].isin(provinces)]
     table = aliases if aliases is not None else legacy_aliases()
     found = [_match_one(row, communes, table) for _, row in feats.iterrows()]
-    feats = feats.assign(code=[c for c, _ in found], method=[m for _, m in found])
+    feats = feats.assign(code=pd.Series([c for c, _ in found], index=feats.index, dtype=object),
+                         method=pd.Series([m for _, m in found], index=feats.index, dtype=object))
     feats = _merge_unmatched(feats, report)
     _report_unplaced(feats, communes, report)
     frame, matched_by = _assemble(feats[feats["code"].notna()], communes, report)
@@ -366,12 +364,25 @@ def dissolve_to_version(
     missing = sorted(set(target.index) - set(keys))
     if missing:
         raise PovmapError(f"No 2021 geometry for {version} communes: {', '.join(missing)}.")
-    geoms = communes_2021.geometry.groupby(keys.values).agg(
-        lambda s: _as_multi(shapely.union_all(s.values))
-    )
+    geoms = _dissolve(communes_2021.geometry, keys.to_numpy(), multi=True)
     frame = target.loc[geoms.index, ["name", "type", "parent_code"]]
     frame = frame.rename(columns={"parent_code": "district_code"}).rename_axis("code")
     return gpd.GeoDataFrame(frame.reset_index(), geometry=list(geoms), crs=communes_2021.crs)
+
+
+def _geoms(series: pd.Series | gpd.GeoSeries) -> NDArray[np.object_]:
+    """The geometries of a (Geo)Series as a plain object array (for shapely)."""
+    return np.asarray(series.to_numpy(), dtype=object)
+
+
+def _dissolve(geoms: gpd.GeoSeries, keys: NDArray[np.object_], *, multi: bool) -> pd.Series:
+    """Union of ``geoms`` per key (sorted keys), as MultiPolygons when ``multi``."""
+    out: dict[str, BaseGeometry] = {}
+    values = _geoms(geoms)
+    for key in sorted(set(map(str, keys))):
+        union = shapely.union_all(values[np.asarray(keys).astype(str) == key])
+        out[key] = _as_multi(union) if multi else union
+    return pd.Series(out, dtype=object)
 
 
 def _hole_area_m2(ring: LinearRing) -> float:
@@ -426,11 +437,9 @@ def districts_from_communes(
     unknown = sorted(set(communes["district_code"]) - set(names.index))
     if unknown:
         raise PovmapError(f"Unknown district codes for version {version}: {', '.join(unknown)}.")
-    merged = communes.geometry.groupby(communes["district_code"].values).agg(
-        lambda s: shapely.union_all(s.values)
-    )
+    merged = _dissolve(communes.geometry, communes["district_code"].to_numpy(), multi=False)
     filled = [
-        _fill_slivers(geom, shapely.union_all(merged.drop(code).values), max_hole_km2 * 1e6)
+        _fill_slivers(geom, shapely.union_all(_geoms(merged.drop(code))), max_hole_km2 * 1e6)
         for code, geom in merged.items()
     ]
     frame = names.loc[merged.index, ["name", "type", "parent_code"]].rename_axis("code")

@@ -9,15 +9,15 @@ from geodata.fetch import load_manifest, verify_downloads
 from povcore.config import Settings, settings
 from povcore.coverage import coverage_defects
 from povcore.errors import PovmapError
-from povcore.units import VERSIONS, registry
+from povcore.units import VERSIONS, Level, registry
 
 
-def _check_layer(version: str, level: str, cfg: Settings) -> dict[str, Any]:
+def _check_layer(version: str, level: Level, cfg: Settings) -> dict[str, Any]:
     try:
-        b = load_boundaries(version, level, cfg)  # type: ignore[arg-type]
+        b = load_boundaries(version, level, cfg)
     except PovmapError as err:
         return {"version": version, "level": level, "ok": False, "error": err.describe()}
-    expected = len(registry(cfg.province).units(version, level))  # type: ignore[arg-type]
+    expected = len(registry(cfg.province).units(version, level))
     defects = coverage_defects(b.frame)
     invalid = int((~b.frame.geometry.is_valid).sum())
     doc = {

@@ -42,9 +42,7 @@ import hashlib
 import itertools
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,9 +54,10 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
+from povcore.coverage import METRIC_CRS, enclosed_gaps, intersecting_pairs
 from povcore.errors import Issue, PovmapError
+from povcore.fileio import atomic_write_bytes
 
-METRIC_CRS = 32648
 WEB_CRS = 4326
 DEFAULT_TOLERANCE_M = 30.0
 DECIMAL_CANDIDATES = (5, 6, 7)
@@ -314,8 +313,8 @@ def cached_web_layer(
 
     The file is ``<key>-<sha256>.geojson``; the digest covers the input geometry (WKB),
     its CRS and attributes, the parameters and the algorithm version, so any change
-    computes a new file. It is written to a temporary file and moved into place with
-    ``os.replace``, so readers never see half a file.
+    computes a new file. It is written with :func:`povcore.fileio.atomic_write_bytes`,
+    so readers never see half a file.
 
     Parameters
     ----------
@@ -345,7 +344,7 @@ def cached_web_layer(
     path = Path(cache_dir) / f"{key}-{_digest(frame, params)}.geojson"
     if not path.exists():
         simplified = compute(frame, tolerance_m, method=method, decimals=decimals)
-        _write_atomic(path, _dumps(_feature_collection(simplified)))
+        atomic_write_bytes(path, _dumps(_feature_collection(simplified)))
     return gpd.read_file(path, engine="pyogrio").set_crs(WEB_CRS, allow_override=True)
 
 
@@ -463,18 +462,6 @@ def _digest(frame: gpd.GeoDataFrame, params: str) -> str:
     return sha.hexdigest()[:16]
 
 
-def _write_atomic(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # --- measurement ----------------------------------------------------------------------
 
 
@@ -509,23 +496,13 @@ def _hausdorff(full: shapely.Geometry, simplified: shapely.Geometry) -> float:
 
 
 def _overlaps(geoms: Geoms) -> tuple[int, float]:
-    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
-    pairs = left < right
-    areas = shapely.area(shapely.intersection(geoms[left[pairs]], geoms[right[pairs]]))
+    areas = intersecting_pairs(geoms)[2]
     return int((areas > GAP_AREA_M2).sum()), float(areas.sum())
-
-
-def _enclosed_gaps(geoms: Geoms) -> Geoms:
-    """Connected regions enclosed by the layer's outline but covered by none of its units."""
-    union = shapely.union_all(geoms)
-    holes = [shapely.polygons(ring) for poly in shapely.get_parts(union) for ring in poly.interiors]
-    gaps = shapely.difference(shapely.union_all(holes), union)
-    return np.asarray(shapely.get_parts(gaps), dtype=object)
 
 
 def _new_gaps(full: Geoms, simplified: Geoms) -> tuple[int, float]:
     """Gaps of the simplified layer that touch no gap of the full layer: count > 1 m², area."""
-    gaps, old = _enclosed_gaps(simplified), _enclosed_gaps(full)
+    gaps, old = enclosed_gaps(simplified), enclosed_gaps(full)
     touching = np.unique(shapely.STRtree(old).query(gaps, predicate="intersects")[0])
     areas = np.delete(shapely.area(gaps), touching)
     return int((areas > GAP_AREA_M2).sum()), float(areas.sum())

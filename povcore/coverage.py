@@ -13,13 +13,20 @@ from typing import NamedTuple
 import geopandas as gpd
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from pyproj import Transformer
 
 from povcore.errors import PovmapError
 
-__all__ = ["CoverageDefects", "Gap", "Overlap", "coverage_defects"]
+__all__ = [
+    "METRIC_CRS", "CoverageDefects", "Gap", "Overlap", "coverage_defects", "enclosed_gaps",
+    "intersecting_pairs",
+]
 
-_METRIC_CRS = "EPSG:32648"
+METRIC_CRS = 32648  # UTM 48N: metres over all of Đồng Nai
+
+Geoms = NDArray[np.object_]
+Indices = NDArray[np.intp]
 
 
 class Overlap(NamedTuple):
@@ -49,18 +56,61 @@ class CoverageDefects:
     total_gap_m2: float
 
 
-def _valid_array(frame: gpd.GeoDataFrame) -> np.ndarray:
-    geoms = np.asarray(frame.geometry.to_crs(_METRIC_CRS).array, dtype=object)
+def _valid_array(frame: gpd.GeoDataFrame) -> Geoms:
+    geoms = np.asarray(frame.geometry.to_crs(METRIC_CRS).array, dtype=object)
     invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
     geoms[invalid] = shapely.make_valid(geoms[invalid])
     return geoms
 
 
-def _overlaps(geoms: np.ndarray, codes: np.ndarray, min_area_m2: float) -> list[Overlap]:
+def intersecting_pairs(geoms: Geoms) -> tuple[Indices, Indices, NDArray[np.float64]]:
+    """Every pair ``i < j`` of geometries that intersect, and the area they share.
+
+    Parameters
+    ----------
+    geoms : array of shapely geometries
+        In a projected CRS (areas in its unit, e.g. m² in EPSG:32648).
+
+    Returns
+    -------
+    tuple of arrays
+        ``left``, ``right`` (positions, ``left < right``) and the intersection areas;
+        neighbours that only touch share an area of 0.
+
+    Examples
+    --------
+    >>> squares = np.array([shapely.box(0, 0, 2, 2), shapely.box(1, 0, 3, 2),
+    ...                     shapely.box(3, 0, 4, 2)])
+    >>> left, right, areas = intersecting_pairs(squares)
+    >>> left.tolist(), right.tolist(), areas.tolist()
+    ([0, 1], [1, 2], [2.0, 0.0])
+    """
     left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
     keep = left < right
     left, right = left[keep], right[keep]
-    areas = shapely.area(shapely.intersection(geoms[left], geoms[right]))
+    order = np.lexsort((right, left))
+    left, right = left[order], right[order]
+    return left, right, shapely.area(shapely.intersection(geoms[left], geoms[right]))
+
+
+def enclosed_gaps(geoms: Geoms) -> Geoms:
+    """Connected regions enclosed by the units' outline but covered by none of them.
+
+    Examples
+    --------
+    >>> ring = np.array([shapely.box(0, 0, 3, 1), shapely.box(0, 2, 3, 3),
+    ...                  shapely.box(0, 1, 1, 2), shapely.box(2, 1, 3, 2)])
+    >>> [g.area for g in enclosed_gaps(ring)], len(enclosed_gaps(ring[:2]))
+    ([1.0], 0)
+    """
+    union = shapely.union_all(geoms)
+    outer = shapely.polygons(shapely.get_exterior_ring(shapely.get_parts(union)))
+    parts = shapely.get_parts(shapely.difference(shapely.union_all(outer), union))
+    return np.asarray(parts[~shapely.is_empty(parts)], dtype=object)
+
+
+def _overlaps(geoms: Geoms, codes: np.ndarray, min_area_m2: float) -> list[Overlap]:
+    left, right, areas = intersecting_pairs(geoms)
     found = [
         Overlap(str(codes[a]), str(codes[b]), float(area))
         for a, b, area in zip(left, right, areas, strict=True)
@@ -69,14 +119,12 @@ def _overlaps(geoms: np.ndarray, codes: np.ndarray, min_area_m2: float) -> list[
     return sorted(found, key=lambda o: -o.area_m2)
 
 
-def _gaps(geoms: np.ndarray, min_area_m2: float) -> list[Gap]:
-    union = shapely.union_all(geoms)
-    outer = shapely.polygons(shapely.get_exterior_ring(shapely.get_parts(union)))
-    holes = shapely.get_parts(shapely.difference(shapely.union_all(outer), union))
+def _gaps(geoms: Geoms, min_area_m2: float) -> list[Gap]:
+    holes = enclosed_gaps(geoms)
     areas = shapely.area(holes)
     holes, areas = holes[areas > min_area_m2], areas[areas > min_area_m2]
     points = shapely.point_on_surface(holes)
-    to_lonlat = Transformer.from_crs(_METRIC_CRS, "EPSG:4326", always_xy=True)
+    to_lonlat = Transformer.from_crs(METRIC_CRS, 4326, always_xy=True)
     lons, lats = to_lonlat.transform(shapely.get_x(points), shapely.get_y(points))
     found = [Gap(float(a), float(x), float(y))
              for a, x, y in zip(areas, np.atleast_1d(lons), np.atleast_1d(lats), strict=True)]

@@ -274,6 +274,172 @@ def values(year: int, indicator: str, boundary_version: str | None, as_json: boo
     _emit(doc, as_json, f"{head}\n{body}")
 
 
+# ---------------------------------------------------------------- progress (issue 10)
+
+_PHASES = click.Choice(["2021-2025", "2026-2030"])
+
+
+def _fmt(x: Any, decimals: int = 0) -> str:
+    return "—" if x is None else f"{x:,.{decimals}f}".replace(",", ".")
+
+
+@cli.command("progress", help="Tiến độ giảm hộ nghèo A so với chỉ tiêu của giai đoạn, theo đơn vị "
+             "và cho địa bàn (đạt / đúng tiến độ / chậm / không đạt / chưa đủ số liệu).\n\n"
+             "Poor-A reduction against the phase target, per unit and for the territory.")
+@click.option("--phase", required=True, type=_PHASES, help="Giai đoạn. / Plan phase.")
+@click.option("--geography", default="as-collected", show_default=True,
+              type=click.Choice(["as-collected", "current"]),
+              help="Đơn vị thu thập số liệu, hoặc quy về 95 đơn vị hiện nay. / Units of "
+                   "collection, or today's 95 units.")
+@click.option("--unit", default=None, metavar="CODE", help="Chỉ một đơn vị. / One unit only.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def progress(phase: str, geography: str, unit: str | None, as_json: bool) -> None:
+    """Print progress per unit and territory."""
+    from povmap.progress import progress_document
+
+    doc = progress_document(phase, geography, unit)
+    lines = [t["headline"] for t in doc["territories"]]
+    if doc["baseline_note"]:
+        lines.append(f"! {doc['baseline_note']['vi']}")
+    lines += [f"{u['unit_code']}\t{u['name']}\t{_fmt(u['baseline'])} → {_fmt(u['latest'])} "
+              f"({u['latest_year'] or '—'})\t{u['status_label']}" for u in doc["units"]]
+    _emit(doc, as_json, "\n".join(lines))
+
+
+@cli.group("targets", help="Chỉ tiêu giảm nghèo (dữ liệu, sửa được, có lịch sử). / Targets.")
+def targets_group() -> None:
+    """Target commands."""
+
+
+@targets_group.command("list", help="Liệt kê chỉ tiêu. / List targets.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def targets_list(as_json: bool) -> None:
+    """List stored targets."""
+    from povmap.progress import targets_document
+
+    doc = targets_document()
+    lines = [f"{t['key']}{'' if t['enabled'] else ' (tắt / off)'}: {t['label_vi']} — "
+             f"{t['path_words']}" for t in doc["targets"]]
+    _emit(doc, as_json, "\n".join(lines))
+
+
+_TARGET_OPTIONS = {
+    "phase": "phase", "kind": "kind", "indicator": "indicator", "reduction": "reduction_pct",
+    "points_per_year": "points_per_year", "annual_min": "annual_min_pct",
+    "annual_max": "annual_max_pct", "baseline_year": "baseline_year",
+    "territory": "territory", "path": "path", "enabled": "enabled", "label_vi": "label_vi",
+    "label_en": "label_en", "source": "source", "unit": "unit_code",
+}
+
+
+@targets_group.command("set", help="Sửa hoặc tạo chỉ tiêu KEY (ghi lại ai, khi nào, vì sao)."
+                       "\n\nChange or create target KEY (who, when and why are recorded).")
+@click.argument("key")
+@click.option("--from", "base", default=None, metavar="KEY",
+              help="Tạo mới bằng cách chép chỉ tiêu KEY. / Create by copying KEY.")
+@click.option("--phase", type=_PHASES, default=None)
+@click.option("--kind", type=click.Choice(["reduction", "rate_points"]), default=None)
+@click.option("--indicator", default=None)
+@click.option("--reduction", type=float, default=None, help="% giảm cả giai đoạn. / Phase cut %.")
+@click.option("--points-per-year", type=float, default=None)
+@click.option("--annual-min", type=float, default=None)
+@click.option("--annual-max", type=float, default=None)
+@click.option("--baseline-year", type=int, default=None)
+@click.option("--territory", default=None,
+              help="all | former_province:75 | former_province:70 | units:CODE,CODE")
+@click.option("--path", type=click.Choice(["linear", "compound"]), default=None)
+@click.option("--enabled", type=click.Choice(["true", "false"]), default=None)
+@click.option("--label-vi", default=None)
+@click.option("--label-en", default=None)
+@click.option("--source", default=None, help="Văn bản nguồn. / Source document.")
+@click.option("--unit", default=None, metavar="CODE",
+              help="Chỉ tiêu riêng của một đơn vị. / Unit-specific target.")
+@click.option("--reason", required=True, help="Lý do sửa. / Why.")
+@click.option("--author", default=None, help="Người sửa (mặc định: tài khoản). / Who.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def targets_set(key: str, base: str | None, reason: str, author: str | None, as_json: bool,
+                **options: Any) -> None:
+    """Change or create a target."""
+    from povmap.progress import set_target
+
+    changes = {_TARGET_OPTIONS[k]: v for k, v in options.items() if v is not None}
+    doc = set_target(key, changes, reason, base, author)
+    verb = "Đã tạo / created" if doc["created"] else "Đã sửa / changed"
+    _emit(doc, as_json, f"{verb}: {key} — {doc['target']['label_vi']}")
+
+
+@targets_group.command("history", help="Lịch sử sửa chỉ tiêu. / Target edit history.")
+@click.argument("key", required=False)
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def targets_history(key: str | None, as_json: bool) -> None:
+    """Who changed which target, when and why."""
+    from povmap.progress import history_document
+
+    doc = history_document(key)
+    lines = [f"#{h['id']} {h['changed_at']} {h['key']} {h['author']}: {h['reason']}"
+             for h in doc["history"]]
+    _emit(doc, as_json, "\n".join(lines))
+
+
+@cli.group("tasks", help="Nhiệm vụ theo Phụ lục Kế hoạch 60/KH-UBND. / Plan tasks.")
+def tasks_group() -> None:
+    """Task tracker commands."""
+
+
+@tasks_group.command("list", help="Liệt kê nhiệm vụ, trạng thái, hạn và quá hạn. / List tasks.")
+@click.option("--overdue", is_flag=True, help="Chỉ nhiệm vụ quá hạn. / Overdue only.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def tasks_list(overdue: bool, as_json: bool) -> None:
+    """List tasks."""
+    from povmap.progress import tasks_document
+
+    doc = tasks_document(overdue_only=overdue)
+    lines = [f"{t['id']}\t{t['status_label']}\t{t['timeline'] or '—'}"
+             + (f"\tQUÁ HẠN / OVERDUE từ {t['overdue_since']}" if t["overdue"] else "")
+             + f"\t{t['lead_now']}" for t in doc["tasks"]]
+    _emit(doc, as_json, "\n".join(lines))
+
+
+@tasks_group.command("update", help="Cập nhật trạng thái nhiệm vụ ID (lưu thành lịch sử)."
+                     "\n\nRecord a status update of task ID (kept as history).")
+@click.argument("task_id", metavar="ID")
+@click.option("--status", required=True,
+              type=click.Choice(["not_started", "in_progress", "done"]))
+@click.option("--note", default="", help="Ghi chú. / Note.")
+@click.option("--date", "on_date", default=None, metavar="YYYY-MM-DD",
+              help="Ngày cập nhật (mặc định hôm nay). / Date (default today).")
+@click.option("--author", default=None, help="Người cập nhật. / Author.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def tasks_update(task_id: str, status: str, note: str, on_date: str | None,
+                 author: str | None, as_json: bool) -> None:
+    """Record a status update."""
+    import datetime as dt
+
+    from povmap.progress import update_task
+
+    try:
+        day = dt.date.fromisoformat(on_date) if on_date else None
+    except ValueError:
+        raise click.BadParameter(f"'{on_date}' không phải ngày YYYY-MM-DD / not a date",
+                                 param_hint="--date") from None
+    doc = update_task(task_id, status, note, day, author)
+    _emit(doc, as_json, f"#{doc['update_id']} {task_id}: {doc['task']['status_label']}")
+
+
+@tasks_group.command("agency", help="Ghi tên hiện nay của một cơ quan có trong kế hoạch."
+                     "\n\nSet today's name of an agency named in the plan.")
+@click.argument("name")
+@click.option("--current-name", required=True, help="Tên hiện nay. / Today's name.")
+@click.option("--note", default="", help="Căn cứ. / Basis.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def tasks_agency(name: str, current_name: str, note: str, as_json: bool) -> None:
+    """Rename an agency."""
+    from povmap.progress import rename_agency
+
+    doc = rename_agency(name, current_name, note)
+    _emit(doc, as_json, f"{name} → {current_name}")
+
+
 @cli.group("export", help="Xuất bản đồ in (PNG/PDF), bộ trình chiếu (PPTX) và báo cáo cuối năm "
              "(XLSX) cho cuộc họp.\n\nMeeting outputs: print maps, slide deck, year-end report.")
 def export_group() -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
 from geodata.boundaries import boundaries_status, load_boundaries
-from geodata.crosswalk import Crosswalk, build_crosswalk
+from geodata.crosswalk import build_crosswalk
 from povcore.config import Settings, settings
 from povcore.units import VERSIONS, registry
+from povstore.crosswalks import save_crosswalk
 from povstore.store import Store
 
 
@@ -39,20 +39,6 @@ def geodata_info(cfg: Settings | None = None) -> dict[str, Any]:
     return {"province": cfg.province, "geodata_dir": str(cfg.geodata_dir), "versions": versions}
 
 
-def _save_crosswalk(cw: Crosswalk, store: Store, sources: str) -> None:
-    with store.transaction() as con:
-        con.execute("DELETE FROM crosswalk WHERE from_version=? AND to_version=?",
-                    (cw.from_version, cw.to_version))
-        con.executemany(
-            "INSERT INTO crosswalk VALUES (?, ?, ?, ?, ?, ?)",
-            [(cw.from_version, cw.to_version, str(o), str(n), float(w), str(m))
-             for o, n, w, m in cw.weights[["old_code", "new_code", "weight", "method"]]
-             .itertuples(index=False, name=None)])
-        con.execute("INSERT OR REPLACE INTO crosswalk_build VALUES (?, ?, ?, ?, ?)",
-                    (cw.from_version, cw.to_version, dt.datetime.now(dt.UTC).isoformat(),
-                     int(cw.overlay_available), sources))
-
-
 def crosswalk_report(from_version: str, to_version: str, cfg: Settings | None = None,
                      all_weights: bool = False) -> dict[str, Any]:
     """Build, store and describe a crosswalk (``povmap geodata crosswalk --json``)."""
@@ -63,7 +49,9 @@ def crosswalk_report(from_version: str, to_version: str, cfg: Settings | None = 
     cw = build_crosswalk(from_version, to_version,
                          old_b.frame if real else None, new_b.frame if real else None,
                          cfg.province)
-    _save_crosswalk(cw, Store(cfg.store_path), f"{old_b.source} | {new_b.source}")
+    save_crosswalk(Store(cfg.store_path), from_version, to_version, cw.weights,
+                   overlay_available=cw.overlay_available,
+                   sources=f"{old_b.source} | {new_b.source}")
     sums = cw.weight_sums()
     records = cw.weights.to_dict(orient="records")
     doc: dict[str, Any] = {

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from geodata.boundaries import APPROXIMATE_LABEL_VI, boundaries_status
+from geodata.boundaries import APPROXIMATE_LABEL_VI, boundaries_status, precompute
 from povcore.config import Settings, settings
+from povstore.imports import list_imports
 from povstore.store import Store
 
 
@@ -20,12 +21,13 @@ def prepare() -> Iterator[str]:
     store = Store(cfg.store_path)
     version = store.migrate()
     yield f"Kho dữ liệu / store: {cfg.store_path} (lược đồ / schema {version})"
-    if int(store.read_sql("SELECT COUNT(*) AS n FROM imports")["n"].iloc[0]) == 0:
+    if list_imports(store).empty:
         from povmap.importing import DEMO_LABEL, load_demo
 
         doc = load_demo(cfg)
         yield f"{DEMO_LABEL}: đã nhập {len(doc['files'])} bảng rà soát / demo workbooks imported"
     yield from _boundaries(cfg)
+    yield from precompute(cfg)  # boundary and web-layer caches: a fast first map
 
 
 def _boundaries(cfg: Settings) -> Iterator[str]:

@@ -5,12 +5,21 @@ Provincial GIS staff can open it in QGIS: it is a valid GeoPackage (application 
 ``gpkg_contents`` as *attributes* tables. The schema is versioned: ``MIGRATIONS`` is
 an append-only list, applied in order inside one transaction each, and recorded in
 ``povmap_schema``. Every write goes through :meth:`Store.transaction`.
+
+Test hook
+    When the environment variable ``POVMAP_TEST_PAUSE_IN_WRITE`` names a file, a
+    transaction that changed rows, just before its ``COMMIT``, writes the number of
+    rows it changed into that file and waits (up to 120 s) until the file is deleted.
+    A test can then kill the process *provably* inside the write transaction. Unset,
+    it costs one environment lookup per transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,9 +29,12 @@ from typing import Any
 import pandas as pd
 
 from povcore.errors import PovmapError
+from povcore.fileio import atomic_write_bytes
 
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10400  # GeoPackage 1.4
+PAUSE_ENV = "POVMAP_TEST_PAUSE_IN_WRITE"
+_PAUSE_MAX_S = 120.0
 
 _GPKG_CORE = """
 CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (
@@ -84,6 +96,32 @@ INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUE
   ('observations', 'attributes', 'observations', 'Số liệu giảm nghèo hiện hành'),
   ('observation_history', 'attributes', 'observation_history', 'Số liệu đã bị thay thế');
 """),
+    (3, "plan targets, tasks and agencies (issue 10)", """
+CREATE TABLE targets (
+  key TEXT PRIMARY KEY, record TEXT NOT NULL, updated_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL);
+CREATE TABLE target_history (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, changed_at TEXT NOT NULL,
+  author TEXT NOT NULL, reason TEXT NOT NULL, before TEXT, after TEXT NOT NULL);
+CREATE TABLE tasks (
+  id TEXT PRIMARY KEY, grp TEXT NOT NULL, group_title TEXT NOT NULL, task TEXT NOT NULL,
+  lead TEXT NOT NULL, partners TEXT NOT NULL, product TEXT NOT NULL, timeline TEXT NOT NULL,
+  note TEXT NOT NULL, source TEXT NOT NULL);
+CREATE TABLE task_updates (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, task_id TEXT NOT NULL REFERENCES tasks(id),
+  status TEXT NOT NULL CHECK (status IN ('not_started', 'in_progress', 'done')),
+  on_date TEXT NOT NULL, note TEXT NOT NULL, author TEXT NOT NULL, recorded_at TEXT NOT NULL);
+CREATE INDEX task_updates_by_task ON task_updates (task_id);
+CREATE TABLE agencies (
+  name TEXT PRIMARY KEY, current_name TEXT NOT NULL, note TEXT NOT NULL,
+  updated_at TEXT NOT NULL, updated_by TEXT NOT NULL);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES
+  ('targets', 'attributes', 'targets', 'Chỉ tiêu giảm nghèo theo giai đoạn'),
+  ('target_history', 'attributes', 'target_history', 'Lịch sử sửa chỉ tiêu'),
+  ('tasks', 'attributes', 'tasks', 'Nhiệm vụ theo Phụ lục Kế hoạch 60/KH-UBND'),
+  ('task_updates', 'attributes', 'task_updates', 'Cập nhật tiến độ nhiệm vụ'),
+  ('agencies', 'attributes', 'agencies', 'Tên cơ quan hiện nay');
+"""),
 ]
 
 
@@ -91,6 +129,18 @@ def _run_script(con: sqlite3.Connection, script: str) -> None:
     """Run statements separated by ';' at line ends, inside the caller's transaction."""
     for statement in filter(str.strip, script.split(";\n")):
         con.execute(statement)
+
+
+def _pause_before_commit(con: sqlite3.Connection) -> None:
+    """The test hook of the module docstring (``POVMAP_TEST_PAUSE_IN_WRITE``)."""
+    marker = os.environ.get(PAUSE_ENV)
+    if not marker or con.total_changes == 0:
+        return
+    path = Path(marker)
+    atomic_write_bytes(path, f"{con.total_changes}\n".encode())
+    deadline = time.monotonic() + _PAUSE_MAX_S
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 @dataclass(frozen=True)
@@ -124,6 +174,7 @@ class Store:
         try:
             con.execute("BEGIN IMMEDIATE")
             yield con
+            _pause_before_commit(con)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -6,12 +6,9 @@ import hashlib
 import itertools
 import json
 import socket
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -26,6 +23,9 @@ from geodata.fetch import (
     network_available,
 )
 from povcore.errors import PovmapError
+
+if TYPE_CHECKING:
+    from conftest import Server
 
 COMMIT = "cd58063299585146ded3981f2272946ef19ced54"
 RAW = f"https://raw.githubusercontent.com/thanglequoc/vietnamese-provinces-database/{COMMIT}/"
@@ -59,52 +59,12 @@ WARD_NAMES = [
 # --- local servers ------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    root: Path
-    url: str
-    requests: list[str] = field(default_factory=list)
-
-
 @pytest.fixture(autouse=True)
 def _offline_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No proxy may reroute 127.0.0.1 requests, and no mirror leaks in from the shell."""
     for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
                  "all_proxy", MIRROR_ENV):
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def serve() -> Iterator[Callable[[Path], Server]]:
-    """Start ThreadingHTTPServers on 127.0.0.1 serving folders; shut them all down after."""
-    running: list[tuple[ThreadingHTTPServer, threading.Thread]] = []
-
-    def start(root: Path) -> Server:
-        server_info = Server(root=root, url="")
-
-        class Handler(SimpleHTTPRequestHandler):
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                super().__init__(*args, directory=str(root), **kwargs)
-
-            def send_head(self) -> Any:
-                server_info.requests.append(f"{self.command} {self.path}")
-                return super().send_head()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-        thread.start()
-        running.append((httpd, thread))
-        server_info.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-        return server_info
-
-    yield start
-    for httpd, thread in running:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
 
 
 def _geojson(code: str, size: int = 1) -> bytes:
@@ -193,12 +153,19 @@ def test_real_manifest_lists_95_pinned_wards_and_gadm() -> None:
 
 
 def test_manifest_codes_are_the_registry_2025_units() -> None:
-    from povcore.units import VERSIONS, registry
+    """Each ward file is ``<code>_<name>``: the code and name of one registry 2025 unit."""
+    from povcore.names import fold, strip_type
+    from povcore.units import registry
 
-    wards = load_manifest()[0]
-    codes = {Path(f.path).name[:5] for f in wards.files}
-    assert codes == set(registry().units("2025")["code"])
-    assert set(BOUNDARY_VERSIONS) == set(VERSIONS)
+    units = registry().units("2025")
+    expected = {code: fold(strip_type(name)) for code, name in zip(
+        units["code"], units["name"], strict=True)}
+    stems = [Path(f.path).stem for f in load_manifest()[0].files]
+    found = {stem[:5]: stem[6:].replace("_", "") for stem in stems}
+    assert len(stems) == len(found) == len(expected) == 95
+    assert found == expected
+    assert (found["26068"], found["25225"], found["26503"]) == ("bienhoa", "dako", "phuocan")
+    assert BOUNDARY_VERSIONS == ("2021", "2024", "2025")
 
 
 def test_mirror_replaces_every_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -320,7 +287,7 @@ def test_wrong_sha256_names_url_and_both_hashes_and_writes_nothing(
     assert _sha(_geojson(WARD_NAMES[0][:5])) in text
     target = dest / "test-2025" / rel
     assert not target.exists()
-    assert list(target.parent.iterdir()) == []  # no .part left behind
+    assert list(target.parent.iterdir()) == []  # no temporary file left behind
 
 
 def test_http_404_names_url_and_status(tmp_path: Path, mirror: Server) -> None:
@@ -404,6 +371,21 @@ def test_corrupt_local_file_is_replaced_atomically(tmp_path: Path, mirror: Serve
     result = fetch_sources(sources, tmp_path / "dest")
     assert result.downloaded == (target,)
     assert target.read_bytes() == good
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_failed_replacement_keeps_the_local_file(tmp_path: Path, mirror: Server) -> None:
+    rel = f"{WARDS}/{WARD_NAMES[2]}.geojson"
+    wrong = "f" * 64  # neither the local file nor the mirror's matches it
+    sources = load_manifest(_write_manifest(tmp_path, [(rel, wrong)]), base_url=mirror.url)
+    target = tmp_path / "dest" / "test-2025" / rel
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"placed by hand")
+    with pytest.raises(PovmapError, match=f"expected {wrong}"):
+        fetch_sources(sources, tmp_path / "dest")
+    assert mirror.requests == [f"GET /{rel}"]
+    assert target.read_bytes() == b"placed by hand"
+    assert list(target.parent.iterdir()) == [target]
 
 
 def test_gadm_needs_licence_acceptance(tmp_path: Path, mirror: Server) -> None:

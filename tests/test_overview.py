@@ -19,6 +19,7 @@ from analysis.overview import (
     top_units,
 )
 from povcore.errors import PovmapError
+from povcore.units import registry
 
 Row = tuple[str, str, int, str, float]
 
@@ -32,6 +33,25 @@ def unit(code: str, version: str, year: int, **values: float) -> list[Row]:
     return [(code, version, year, k, v) for k, v in values.items()]
 
 
+def complete(rows: list[Row]) -> list[Row]:
+    """``rows`` plus 0 for every other commune of the version, for each key of each year.
+
+    Province figures need every commune (a partial sum is not the province's), so the
+    fixtures report the communes they do not care about as 0.
+    """
+    out = list(rows)
+    groups: dict[tuple[str, int], set[str]] = {}
+    have: set[tuple[str, str, int, str]] = set()
+    for code, version, year, key, _v in rows:
+        groups.setdefault((version, year), set()).add(key)
+        have.add((code, version, year, key))
+    for (version, year), keys in groups.items():
+        for code in registry().units(version, "commune")["code"]:
+            out += [(code, version, year, k, 0.0) for k in sorted(keys)
+                    if (code, version, year, k) not in have]
+    return out
+
+
 def province_obs() -> pd.DataFrame:
     rows: list[Row] = []
     # end-2020 baseline (collected on the 2021 communes), poor_a 600 + 400 = 1000
@@ -42,6 +62,7 @@ def province_obs() -> pd.DataFrame:
     # 2024 on the Nov-2024 communes (26071 merged into 26080)
     rows += unit("26080", "2024", 2024, poor_a=400.0, poor=480.0, poor_b=80.0,
                  near_poor=90.0, total_households=4000.0)
+    rows = complete(rows)
     # a district row must not be added to the commune sums
     rows += unit("732", "2024", 2024, poor_a=400.0)
     return make_obs(rows)
@@ -70,7 +91,27 @@ def test_summary_changes_and_baseline() -> None:
     assert row["change_vs_baseline_pct"] == pytest.approx(-60.0)
     assert s.table.loc["poor_a_rate", "change"] == pytest.approx(10.0 - 12.5)
     assert s.units_total == 270
-    assert s.units_with_data == 1
+    assert s.units_with_data == 270
+    assert (s.missing, s.baseline_missing) == ((), ())
+
+
+def test_province_figure_needs_every_commune_and_names_the_missing() -> None:
+    obs = province_obs()
+    obs = obs[~((obs["year"] == 2023) & (obs["unit_code"].isin(["26071", "26113"])))]
+    assert math.isnan(province_totals(obs, 2023)["poor_a"])
+    assert math.isnan(province_totals(obs, 2023)["poor_a_rate"])
+    s = province_summary(obs, 2024)
+    assert math.isnan(s.table.loc["poor_a", "previous"])
+    assert s.table.loc["poor_a", "value"] == 400.0
+    # one imported 2020 row is not the province's baseline
+    one = make_obs([*unit("26071", "2021", 2020, poor_a=3.0),
+                    *complete(unit("26080", "2024", 2024, poor_a=400.0))])
+    s = province_summary(one, 2024)
+    assert math.isnan(s.table.loc["poor_a", "baseline"])
+    assert len(s.baseline_missing) == 280
+    assert "26080" in s.baseline_missing
+    assert s.progress is not None
+    assert s.progress.on_track is None
 
 
 def test_progress_against_linear_path() -> None:
@@ -109,8 +150,8 @@ def test_baseline_falls_back_to_first_phase_year() -> None:
 
 
 def test_second_phase_baseline_is_end_2025() -> None:
-    obs = make_obs([*unit("26446", "2025", 2025, poor_a=200.0),
-                    *unit("26446", "2025", 2027, poor_a=120.0)])
+    obs = make_obs(complete([*unit("26446", "2025", 2025, poor_a=200.0),
+                             *unit("26446", "2025", 2027, poor_a=120.0)]))
     s = province_summary(obs, 2027)
     assert s.baseline_year == 2025
     assert s.previous_year is None

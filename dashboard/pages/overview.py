@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.mapdata import available_years, map_values
 from analysis.overview import province_summary, province_trend, top_units
-from dashboard import data, header
+from dashboard import data, header, plan_progress
 from povcore.i18n import format_change, format_number, format_value, t
 from povcore.indicators import get_indicator
 from povmaps.mapview import names_day
@@ -28,7 +28,7 @@ st.subheader(f"{t('province_figures', lang)} — {year}")
 cols = st.columns(4)
 for col, key in zip(cols, ("poor_a", "poor_b", "near_poor", "poor_rate"), strict=True):
     unit = get_indicator(key).unit_vi if lang == "vi" else get_indicator(key).unit_en
-    row = summary.table.loc[key]
+    row = {str(k): float(v) for k, v in summary.table.loc[key].to_dict().items()}
     # st.metric reads the sign from a leading ASCII "-": a fall shows as ↓ (green).
     delta = (f"{format_change(row['change'], unit, lang)} {t('vs_previous', lang)}"
              .replace("−", "-") if pd.notna(row["change"]) else None)
@@ -37,13 +37,11 @@ for col, key in zip(cols, ("poor_a", "poor_b", "near_poor", "poor_rate"), strict
     if pd.notna(row["change_vs_baseline"]):
         col.caption(f"{format_change(row['change_vs_baseline'], unit, lang)} "
                     f"{t('vs_baseline', lang)} ({summary.baseline_year})")
-if summary.progress is not None:
-    p = summary.progress
-    st.subheader(t("plan_progress", lang))
-    verdict = {True: t("on_track", lang), False: t("off_track", lang)}.get(p.on_track, "—")
-    st.progress(min(max(p.reduction_pct / p.target_pct, 0.0), 1.0),
-                text=f"{format_number(p.reduction_pct, lang, 1)} % / "
-                     f"{format_number(p.target_pct, lang, 0)} % ({p.phase}) — {verdict}")
+for y, missing in ((year, summary.missing), (summary.baseline_year, summary.baseline_missing)):
+    if missing:
+        shown = ", ".join(missing[:12]) + (" …" if len(missing) > 12 else "")
+        st.warning(t("pg_missing_units", lang).format(y=y, n=len(missing), codes=shown))
+plan_progress.render(token, year, lang)
 geography = "current"
 mv = map_values(obs, "poor_rate", year, geography, "commune", crosswalks)
 names = data.units_table("2025", "commune", names_day("2025", geography, year)).set_index(

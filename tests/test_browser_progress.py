@@ -1,0 +1,88 @@
+"""The progress page in a real headless Chromium: the status map draws every unit.
+
+Own app server (demo data, real boundaries); every off-host request is aborted and fails
+the test. Screenshots go to ``test-artefacts/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_server import (
+    ARTEFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    AppServer,
+    AppStartError,
+    is_local,
+    start_app,
+    stop_app,
+)
+from playwright.sync_api import expect, sync_playwright
+
+pytestmark = [pytest.mark.browser, pytest.mark.realdata, pytest.mark.slow]
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+UNIT = "path.povmap-unit"
+TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def app(shared_geodata: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """The real app with demo data and the shared boundaries."""
+    ARTEFACTS.mkdir(exist_ok=True)
+    data_dir = tmp_path_factory.mktemp("browser_progress") / "data"
+    try:
+        server = start_app(data_dir, shared_geodata, ARTEFACTS / "browser_progress.log")
+    except AppStartError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    stop_app(server)
+
+
+def _idle(page: Any) -> None:
+    page.wait_for_function(
+        "() => { const a = document.querySelector('[data-test-script-state]');"
+        " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
+        timeout=TIMEOUT_MS)
+
+
+def test_status_map_and_tasks_page(app: AppServer) -> None:
+    blocked: list[str] = []
+
+    def guard(route: Any) -> None:
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=list(CHROMIUM_ARGS))
+        context = browser.new_context(viewport={"width": 1400, "height": 1600},
+                                      service_workers="block", locale="vi-VN")
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.goto(app.url + "/", wait_until="domcontentloaded")
+        page.frame_locator(MAP_FRAME).locator(UNIT).first.wait_for(timeout=TIMEOUT_MS)
+        page.goto(app.url + "/tien-do", wait_until="domcontentloaded")
+        units = page.frame_locator(MAP_FRAME).locator(UNIT)
+        expect(units).to_have_count(95, timeout=TIMEOUT_MS)  # phase 2026–2030: all 95
+        _idle(page)
+        expect(page.get_by_text("Giảm 10 % hộ nghèo A so với cuối năm 2025")).to_be_visible()
+        fills = set(units.evaluate_all("els => els.map(e => e.getAttribute('fill'))"))
+        assert fills <= {"#1a9850", "#91cf60", "#fc8d59", "#d73027", "#9e9ac8"}
+        assert len(fills) >= 2
+        page.screenshot(path=str(ARTEFACTS / "browser_progress.png"), full_page=True)
+        page.goto(app.url + "/nhiem-vu", wait_until="domcontentloaded")
+        _idle(page)
+        expect(page.get_by_text("22 nhiệm vụ theo Phụ lục Kế hoạch 60/KH-UBND")).to_be_visible(
+            timeout=TIMEOUT_MS)
+        page.screenshot(path=str(ARTEFACTS / "browser_tasks.png"), full_page=True)
+        context.close()
+        browser.close()
+    assert blocked == [], f"requests left 127.0.0.1: {blocked}"
