@@ -15,12 +15,15 @@ import pandas as pd
 import streamlit as st
 
 from analysis.mapdata import collected_version
+from analysis.progress import PhaseProgress
+from analysis.targets import PHASES
 from dashboard import data
 from dashboard.context import MapContext
+from povcore.errors import PovmapError
 from povcore.i18n import t
 from povcore.units import Level
 from povexport.deck import deck_bytes
-from povexport.deckdata import deck_inputs, progress_map
+from povexport.deckdata import deck_inputs, engine_progress_map, progress_map
 from povexport.provenance import Provenance
 from povexport.report import report_bytes, report_table
 from povexport.staticmap import MapSpec, render_map
@@ -83,16 +86,35 @@ def report_file(obs: pd.DataFrame, year: int, version: str,
 
 def deck_file(obs: pd.DataFrame, year: int, frame: gpd.GeoDataFrame,
               crosswalks: Mapping[tuple[str, str], pd.DataFrame], prov: Provenance,
-              lang: str, current: gpd.GeoDataFrame, current_prov: Provenance) -> bytes:
+              lang: str, current: gpd.GeoDataFrame, current_prov: Provenance,
+              progress: PhaseProgress | None = None,
+              tasks: pd.DataFrame | None = None) -> bytes:
     """The meeting deck of ``year`` as PPTX bytes.
 
     The poverty map is drawn on ``frame`` (the units ``year`` was collected on), the
-    progress map on ``current`` (today's units).
+    progress map on ``current`` (today's units) from the progress engine's ``progress``
+    when given; ``tasks`` is the tracker's task table.
     """
     spec = MapSpec(indicator="poor_rate", year=year, lang=lang, dpi=150)
     png = view_file(obs, spec, frame, crosswalks, prov, "png")
-    progress = progress_map(obs, crosswalks, year, current, current_prov, lang)
-    return deck_bytes(deck_inputs(obs, crosswalks, year, png, prov, lang, progress))
+    progress_png = (engine_progress_map(progress, current, current_prov, lang)
+                    if progress is not None else
+                    progress_map(obs, crosswalks, year, current, current_prov, lang))
+    return deck_bytes(deck_inputs(obs, crosswalks, year, png, prov, lang, progress_png,
+                                  progress, tasks))
+
+
+def _engine(year: int) -> tuple[PhaseProgress | None, pd.DataFrame | None]:
+    """Progress engine and task table as the Progress and Tasks pages compute them."""
+    from dashboard import progress_data
+
+    phase = next((k for k, (a, b) in PHASES.items() if a <= year <= b), None)
+    try:
+        pp = (progress_data.progress(data.store_token(), phase, "current")
+              if phase else None)
+    except PovmapError:
+        pp = None
+    return pp, progress_data.tasks(dt.date.today())[0]
 
 
 def year_buttons(obs: pd.DataFrame, year: int, lang: str) -> None:
@@ -111,6 +133,6 @@ def year_buttons(obs: pd.DataFrame, year: int, lang: str) -> None:
                        on_click="ignore", icon=":material/table:")
     c2.download_button(t("export_button_deck", lang),
                        lambda: deck_file(obs, year, bounds.web, crosswalks, map_prov, lang,
-                                         current.web, current_prov),
+                                         current.web, current_prov, *_engine(year)),
                        file_name=f"hop_ban_chi_dao_{year}.pptx", mime=_MIME["pptx"],
                        on_click="ignore", icon=":material/slideshow:")

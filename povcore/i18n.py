@@ -231,8 +231,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "No task tracker data (the task list is not loaded yet)."},
     "deck_late_tasks_none": {"vi": "Không có nhiệm vụ nào chậm tiến độ.",
                              "en": "No task is late."},
-    "deck_more_rows": {"vi": "Còn {n} dòng nữa trong báo cáo.",
-                       "en": "{n} more rows in the report."},
+    "deck_more_rows": {"vi": "Còn {n} dòng nữa không hiện trên trang này.",
+                       "en": "{n} more rows not shown on this slide."},
     "deck_actual": {"vi": "Thực tế (hộ)", "en": "Actual (households)"},
     "deck_target": {"vi": "Mục tiêu theo kế hoạch (hộ)", "en": "Plan target (households)"},
     "deck_yes": {"vi": "Có", "en": "Yes"},
@@ -271,6 +271,18 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "On track: poor-A households down by at least {req} % since the end of {base} "
               "(linear path to the phase target, Plan 60/KH-UBND); data re-aggregated to "
               "today's 95 units. {n} of {total} units off track."},
+    "deck_col_due": {"vi": "Phải đạt (lộ trình)", "en": "Due on the path"},
+    "deck_col_status": {"vi": "Tình trạng", "en": "Status"},
+    "deck_col_task": {"vi": "Nhiệm vụ", "en": "Task"},
+    "deck_col_overdue_since": {"vi": "Quá hạn từ", "en": "Overdue since"},
+    "deck_col_lead": {"vi": "Cơ quan chủ trì", "en": "Lead agency"},
+    "deck_engine_off_track_note": {
+        "vi": "{n}/{total} đơn vị chậm hoặc không đạt so với lộ trình từ cuối năm {base} "
+              "(chỉ tiêu đang áp dụng, trang Tiến độ mục tiêu).",
+        "en": "{n} of {total} units behind or missing the path from the end of {base} "
+              "(targets in force, Target progress page)."},
+    "deck_late_tasks_note": {"vi": "{n}/{total} nhiệm vụ quá hạn (trang Nhiệm vụ).",
+                             "en": "{n} of {total} tasks overdue (Tasks page)."},
     "export_button_png": {"vi": "Bản đồ in (PNG)", "en": "Print map (PNG)"},
     "export_button_pdf": {"vi": "Bản đồ in (PDF)", "en": "Print map (PDF)"},
     "export_button_report": {"vi": "Báo cáo cuối năm (XLSX)", "en": "Year-end report (XLSX)"},

@@ -1,12 +1,16 @@
-"""Deck inputs from the data: headline figures, target chart, off-track units.
+"""Deck inputs from the data: headline figures, maps, target chart, tables.
 
-Pure: it takes the observations and crosswalks and reuses :mod:`analysis.overview`
-(province summary, plan targets, units on track); the dashboard and the CLI both call
-:func:`deck_inputs`. When the progress, zones and task modules exist, their results
-are passed to :class:`povexport.deck.DeckInputs` as further plain parameters.
+Pure: it takes the observations, crosswalks and, when given, the results of the
+progress engine (:class:`analysis.progress.PhaseProgress`, the editable targets) and
+of the task tracker (:func:`analysis.tasks.task_table`) as plain parameters; the
+dashboard and the CLI both call :func:`deck_inputs`. Without a ``PhaseProgress`` the
+province figures, target path and units on track come from :mod:`analysis.overview`
+(the plan's default targets). Zones are not computed yet: their slide says so.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import geopandas as gpd
 import pandas as pd
@@ -20,11 +24,20 @@ from analysis.overview import (
     province_trend,
     required_reduction_pct,
 )
+from analysis.progress import (
+    STATUS_COLOURS,
+    STATUSES,
+    PhaseProgress,
+    headline,
+    path_frame,
+    status_label,
+)
+from analysis.tasks import status_label as task_status_label
 from povcore.errors import PovmapError
 from povcore.i18n import format_change, format_number, format_value, t
 from povcore.indicators import get_indicator
 from povexport.deck import DeckInputs, Figure, SlideTable, TargetChart
-from povexport.provenance import Provenance
+from povexport.provenance import Provenance, format_day
 from povexport.staticmap import Category, MapSpec, category_composition, draw_composition
 
 
@@ -141,10 +154,87 @@ def progress_map(obs: pd.DataFrame, crosswalks: Crosswalks | None, year: int,
     return draw_composition(comp, frame, prov).to_bytes("png")
 
 
+def _judged(pp: PhaseProgress | None) -> bool:
+    return (pp is not None and pp.baseline_year is not None and len(pp.units) > 0
+            and bool(pp.territories))
+
+
+def engine_progress_map(pp: PhaseProgress, frame: gpd.GeoDataFrame, prov: Provenance,
+                        lang: str = "vi", dpi: int = 150) -> bytes | None:
+    """PNG of every unit's status from the progress engine (None: nothing judged).
+
+    ``pp`` should be computed on today's units (geography ``current``) and ``frame``
+    hold the 2025 polygons; the colours are the progress page's.
+    """
+    if not _judged(pp):
+        return None
+    cats = pd.Series(pp.units["status"].astype(str).to_numpy(),
+                     index=pp.units["unit_code"].astype(str))
+    legend = [Category(k, status_label(k, lang), STATUS_COLOURS[k]) for k in STATUSES]
+    year = max(int(pp.units["latest_year"].max()) if pp.units["latest_year"].notna().any()
+               else int(pp.baseline_year or 0), int(pp.baseline_year or 0))
+    comp = category_composition(
+        cats, legend, MapSpec(year=year, lang=lang, dpi=dpi),
+        title=t("deck_progress_map", lang).format(year=year),
+        subtitle=t("deck_progress_subtitle", lang).format(base=pp.baseline_year, year=year),
+        method=pp.method_en if lang == "en" else pp.method_vi, year=year,
+        legend_title=t("plan_progress", lang), version=pp.version, today=prov.made_on)
+    return draw_composition(comp, frame, prov).to_bytes("png")
+
+
+def _engine_off_track(pp: PhaseProgress, lang: str) -> SlideTable:
+    units = pp.units
+    late = units[units["status"].isin(["behind", "missed"])].copy()
+    late["_gap"] = late["latest"] - late["due_now"]
+    late = late.sort_values(["_gap", "unit_code"], ascending=[False, True])
+    late["status"] = late["status"].map(lambda s: status_label(str(s), lang))
+    columns = {"unit_code": t("col_code", lang), "name": t("col_name", lang),
+               "baseline": t("deck_col_baseline", lang), "latest": t("deck_col_current", lang),
+               "due_now": t("deck_col_due", lang),
+               "reduction_pct": t("deck_col_reduction", lang),
+               "status": t("deck_col_status", lang)}
+    frame = late[list(columns)].rename(columns=columns).reset_index(drop=True)
+    note = t("deck_engine_off_track_note", lang).format(
+        n=len(late), total=int((units["status"] != "insufficient_data").sum()),
+        base=pp.baseline_year)
+    return SlideTable(frame, note)
+
+
+def _engine_chart(pp: PhaseProgress, lang: str) -> TargetChart:
+    tp = pp.territories[0]
+    frame = path_frame(tp)[["actual", "target"]]
+    return TargetChart(frame, headline(tp, lang))
+
+
+def _engine_figure(pp: PhaseProgress, lang: str) -> Figure:
+    p = pp.territories[0].progress
+    value = "—" if pd.isna(p.reduction_pct) else f"{format_number(p.reduction_pct, lang, 1)} %"
+    return Figure(t("plan_progress", lang), value,
+                  f"{status_label(p.status, lang)} ({pp.phase}, {p.baseline_year})")
+
+
+def late_tasks_table(tasks: pd.DataFrame, lang: str = "vi") -> SlideTable:
+    """Overdue tasks of the tracker (:func:`analysis.tasks.task_table` rows)."""
+    late = tasks[tasks["overdue"].astype(bool)].copy()
+    late = late.sort_values(["overdue_since", "id"])
+    late["task"] = late["task"].astype(str).map(lambda s: s if len(s) <= 90 else s[:88] + " …")
+    late["status"] = late["status"].map(lambda s: task_status_label(str(s), lang))
+    late["overdue_since"] = late["overdue_since"].map(
+        lambda d: format_day(d, lang) if isinstance(d, dt.date) else "—")
+    columns = {"id": t("col_code", lang), "task": t("deck_col_task", lang),
+               "lead_now": t("deck_col_lead", lang),
+               "overdue_since": t("deck_col_overdue_since", lang),
+               "status": t("deck_col_status", lang)}
+    frame = late[list(columns)].rename(columns=columns).reset_index(drop=True)
+    note = t("deck_late_tasks_note", lang).format(n=len(late), total=len(tasks))
+    return SlideTable(frame, note)
+
+
 def deck_inputs(obs: pd.DataFrame, crosswalks: Crosswalks | None, year: int,
                 poverty_map: bytes | None, prov: Provenance, lang: str = "vi",
-                progress_png: bytes | None = None) -> DeckInputs:
-    """Inputs of the deck from what the system computes today.
+                progress_png: bytes | None = None, progress: PhaseProgress | None = None,
+                tasks: pd.DataFrame | None = None) -> DeckInputs:
+    """Inputs of the deck from what the system computes.
 
     Parameters
     ----------
@@ -156,25 +246,38 @@ def deck_inputs(obs: pd.DataFrame, crosswalks: Crosswalks | None, year: int,
         Review year of the meeting.
     poverty_map : bytes, optional
         PNG of the poverty map (:func:`povexport.staticmap.render_map`).
-    progress_png : bytes, optional
-        PNG of the progress map (:func:`progress_map`).
     prov : Provenance
         What every slide states about the data.
     lang : str
         ``"vi"`` or ``"en"``.
+    progress_png : bytes, optional
+        PNG of the progress map (:func:`engine_progress_map` or :func:`progress_map`).
+    progress : PhaseProgress, optional
+        The progress engine's result for the phase of ``year`` on today's units; it
+        gives the target chart, the off-track table and the progress figure (else
+        :mod:`analysis.overview` does, with the plan's default targets).
+    tasks : pandas.DataFrame, optional
+        :func:`analysis.tasks.task_table` of the tracker (its overdue rows are listed).
 
     Returns
     -------
     DeckInputs
-        Zones and late tasks are not computed by the system yet: they are ``None`` and
-        their slides say so. Targets and progress come from :mod:`analysis.overview`
-        (the plan's targets as data).
+        Zones are not computed by the system yet: ``None``, and the slide says so.
     """
     phase = phase_of(year, PLAN_TARGETS)
     figures, note = _headline(obs, crosswalks, year, lang)
+    if _judged(progress):
+        assert progress is not None
+        figures = [f for f in figures if f.label != t("plan_progress", lang)]
+        figures.append(_engine_figure(progress, lang))
+        chart: TargetChart | None = _engine_chart(progress, lang)
+        off: SlideTable | None = _engine_off_track(progress, lang)
+    else:
+        chart, off = _target_chart(obs, crosswalks, year, lang), _off_track(obs, crosswalks,
+                                                                             year, lang)
     return DeckInputs(
         year=year, period=phase.label if phase else str(year), provenance=prov,
         headline=figures, poverty_map=poverty_map, progress_map=progress_png,
-        target_chart=_target_chart(obs, crosswalks, year, lang),
-        off_track=_off_track(obs, crosswalks, year, lang),
+        target_chart=chart, off_track=off,
+        late_tasks=late_tasks_table(tasks, lang) if tasks is not None else None,
         lang=lang, notes={"headline": note} if note else {})

@@ -8,21 +8,22 @@ failed export never leaves half a file); it returns a JSON-ready document.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from analysis.progress import PhaseProgress
+from analysis.targets import PHASES
 from geodata.boundaries import Boundaries, load_boundaries
 from geodata.crosswalk import build_crosswalk
 from povcore.config import Settings, settings
 from povcore.errors import PovmapError
+from povcore.fileio import atomic_write_bytes
 from povcore.i18n import t
 from povexport.deck import deck_bytes
-from povexport.deckdata import deck_inputs, progress_map
+from povexport.deckdata import deck_inputs, engine_progress_map, progress_map
 from povexport.provenance import Provenance
 from povexport.report import report_bytes, report_table
 from povexport.staticmap import MapSpec, RenderedMap, latest_year, render_map, view_version
@@ -70,20 +71,6 @@ def provenance(data: StoreData, boundaries: Boundaries | None, version: str,
         approximate=bool(boundaries and boundaries.approximate), made_on=today)
 
 
-def write_atomic(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` through a temporary file in the same folder."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _format_of(out: Path, fmt: str | None, valid: tuple[str, ...]) -> str:
     chosen = (fmt or out.suffix.lstrip(".")).lower()
     if chosen not in valid:
@@ -114,7 +101,7 @@ def export_map(spec: MapSpec, out: str | Path, fmt: str | None = None,
     spec.check()
     rendered = render_view(spec, store_data(cfg), cfg, today)
     payload = rendered.to_bytes(chosen)
-    write_atomic(out, payload)
+    atomic_write_bytes(out, payload)
     comp = rendered.composition
     cls = comp.classification
     w, h = spec.size_px()
@@ -145,13 +132,37 @@ def export_report(year: int, out: str | Path, boundary_version: str | None = Non
     table = report_table(data.obs, year, boundary_version, data.crosswalks, cfg.province)
     prov = provenance(data, None, table.version, today)
     payload = report_bytes(table, prov, cfg.province)
-    write_atomic(out, payload)
+    atomic_write_bytes(out, payload)
     totals = table.total()
     return {"status": "written", "file": str(out), "format": "xlsx", "bytes": len(payload),
             "year": year, "boundary_version": table.version, "units": len(table.units),
             "units_with_data": int(table.units["total_households"].notna().sum()),
             "totals": {k: (None if pd.isna(v) else float(v)) for k, v in totals.items()},
             "demo": prov.demo}
+
+
+def _engine_progress(year: int, cfg: Settings) -> PhaseProgress | None:
+    """The progress engine's result for the phase of ``year``, on today's units."""
+    from povmap.progress import compute
+
+    phase = next((k for k, (a, b) in PHASES.items() if a <= year <= b), None)
+    if phase is None:
+        return None
+    try:
+        return compute(phase, "current", cfg)[0]
+    except PovmapError:
+        return None
+
+
+def _task_rows(cfg: Settings, today: dt.date) -> pd.DataFrame:
+    """The task tracker's table on ``today`` (the plan's tasks are preloaded if needed)."""
+    from analysis.tasks import task_table
+    from povmap.progress import preload
+    from povstore.tasks import read_agencies, read_task_updates, read_tasks
+
+    store = Store(cfg.store_path)
+    preload(store, cfg.province)
+    return task_table(read_tasks(store), read_task_updates(store), read_agencies(store), today)
 
 
 def export_deck(year: int | None, out: str | Path, lang: str = "vi",
@@ -166,12 +177,17 @@ def export_deck(year: int | None, out: str | Path, lang: str = "vi",
     spec = MapSpec(indicator="poor_rate", year=year, lang=lang, dpi=150)
     rendered = render_view(spec, data, cfg, today)
     current = load_boundaries("2025", "commune", cfg)
-    progress = progress_map(data.obs, data.crosswalks, year, current.frame,
-                            provenance(data, current, "2025", today), lang)
+    current_prov = provenance(data, current, "2025", today)
+    engine = _engine_progress(year, cfg)
+    progress_png = (engine_progress_map(engine, current.frame, current_prov, lang)
+                    if engine is not None else
+                    progress_map(data.obs, data.crosswalks, year, current.frame, current_prov,
+                                 lang))
     inputs = deck_inputs(data.obs, data.crosswalks, year, rendered.to_bytes("png"),
-                         rendered.provenance, lang, progress)
+                         rendered.provenance, lang, progress_png, engine,
+                         _task_rows(cfg, today))
     payload = deck_bytes(inputs)
-    write_atomic(out, payload)
+    atomic_write_bytes(out, payload)
     missing = [k for k, v in (("progress_map", inputs.progress_map),
                               ("target_chart", inputs.target_chart),
                               ("off_track", inputs.off_track), ("zones", inputs.zones),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from export_factories import ARTEFACTS, TODAY, provenance, run_povmap
@@ -64,7 +65,7 @@ def test_every_slide_states_source_date_and_demo_stamp(demo_deck):
         assert "Nguồn số liệu: demo_ra_soat_2026.xlsx, nhập " in joined
         assert "Lập ngày 27/11/2026" in joined
         assert "DỮ LIỆU MINH HỌA — không phải số liệu chính thức" in joined
-        assert "Ranh giới: vietnamadminunits centroids (Voronoi)" in joined
+        assert "Ranh giới: thanglequoc/vietnamese-provinces-database (MIT)" in joined
 
 
 def test_poverty_map_is_a_picture_of_the_print_map(demo_deck):
@@ -103,6 +104,7 @@ def test_target_chart_is_a_native_chart_of_the_phase(demo_deck):
                                                         "Mục tiêu theo kế hoạch (hộ)"]
     assert actual[0] == target[0]  # baseline end-2025
     assert target[-1] == pytest.approx(actual[0] * 0.15)  # −85 % by 2030 (Kế hoạch 60)
+    assert target[1] == pytest.approx(actual[0] * (1 - 0.85 / 5))  # linear path, year 1
     assert actual[2:] == [None, None, None, None]
 
 
@@ -112,12 +114,28 @@ def test_off_track_units_table_and_pending_slides(demo_deck):
     assert len(tables) == 1
     grid = tables[0].table
     header = [grid.cell(0, j).text for j in range(len(grid.columns))]
-    assert header == ["Mã", "Tên", "Hộ nghèo A năm gốc", "Hộ nghèo A hiện nay", "Đã giảm (%)",
-                      "Yêu cầu (%)"]
+    # from the progress engine (targets in force), as on the progress page
+    assert header == ["Mã", "Tên", "Hộ nghèo A năm gốc", "Hộ nghèo A hiện nay",
+                      "Phải đạt (lộ trình)", "Đã giảm (%)", "Tình trạng"]
     assert 2 <= len(grid.rows) <= 12  # header + at most 11 units
-    for index in (6, 7):
-        assert PENDING in "\n".join(_texts(prs.slides[index]))
-    assert doc["not_available"] == ["zones", "late_tasks"]
+    statuses = {grid.cell(i, 6).text for i in range(1, len(grid.rows))}
+    assert statuses <= {"chậm", "không đạt"}
+    assert PENDING in "\n".join(_texts(prs.slides[6]))
+    assert doc["not_available"] == ["zones"]
+
+
+def test_late_tasks_come_from_the_tracker(demo_deck):
+    prs, _doc = demo_deck
+    tables = [s for s in prs.slides[7].shapes if s.has_table]
+    assert len(tables) == 1
+    grid = tables[0].table
+    assert [grid.cell(0, j).text for j in range(5)] == ["Mã", "Nhiệm vụ", "Cơ quan chủ trì",
+                                                        "Quá hạn từ", "Tình trạng"]
+    note = next(t for t in _texts(prs.slides[7]) if "nhiệm vụ quá hạn" in t)
+    late, total = (int(x) for x in re.search(r"(\d+)/(\d+) nhiệm vụ quá hạn", note).groups())
+    assert 0 < late <= total
+    assert len(grid.rows) == min(late, 11) + 1
+    assert re.fullmatch(r"\d\d/\d\d/\d{4}", grid.cell(1, 3).text)
 
 
 def test_progress_map_is_a_picture_of_units_on_and_off_track(demo_deck):
