@@ -90,7 +90,7 @@ def unit_table(obs: pd.DataFrame, code: str, version: str, year: int,
     ...                     "indicator": ["poor", "total_households"], "value": [5.0, 200.0]})
     >>> t = unit_table(obs, "26080", "2024", 2024).set_index("key")
     >>> float(t.loc["poor_rate", "value"]), t.loc["poor_rate", "unit"], len(t)
-    (2.5, '%', 45)
+    (2.5, '%', 51)
     """
     uc = unit_counts(obs, year, version, unit_level(code, version, province), crosswalks,
                      province)

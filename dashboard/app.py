@@ -31,5 +31,7 @@ pages = [
             url_path="tien-do"),
     st.Page("pages/tasks.py", title=t("page_tasks", lang), icon=":material/checklist:",
             url_path="nhiem-vu"),
+    st.Page("pages/prioritise.py", title=t("page_prioritise", lang), icon=":material/filter_alt:",
+            url_path="loc-uu-tien"),
 ]
 st.navigation(pages).run()

@@ -51,7 +51,10 @@ __all__ = [
     "CODE_COLUMN_CANDIDATES",
     "NAME_COLUMN_CANDIDATES",
     "VN2000_TOWGS84",
+    "fold_column_name",
+    "polygons_to_wgs84",
     "read_boundary_file",
+    "read_layer",
     "vn2000_tm3",
 ]
 
@@ -697,3 +700,81 @@ def read_boundary_file(
         ))
     report.extend(_defect_issues(coverage_defects(frame, _DEFECT_MIN_AREA_M2), file))
     return frame, report
+
+
+# --------------------------------------------------------------------------- shared
+
+
+def read_layer(path: str | Path, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Open one polygon layer of a user file as it is (no checks, source CRS).
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.gpkg``, ``.zip`` (Shapefile inside), ``.shp``, ``.geojson`` or ``.json`` file.
+    layer : str, optional
+        Layer to read when the file has several.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The raw features with their attribute columns.
+
+    Raises
+    ------
+    PovmapError
+        Unsupported, missing, unreadable or empty file, or an ambiguous layer.
+    """
+    return _read_raw(Path(path), layer)
+
+
+def fold_column_name(name: str) -> str:
+    """Lower-case ASCII form of a column name used to recognise it.
+
+    >>> fold_column_name("Mã xã"), fold_column_name("Số hộ-di dời")
+    ('ma_xa', 'so_ho_di_doi')
+    """
+    return _fold(name)
+
+
+def polygons_to_wgs84(
+    raw: gpd.GeoDataFrame,
+    labels: Sequence[str | None],
+    file: str,
+    report: Report,
+    assume_crs: str | None = None,
+) -> gpd.GeoSeries | None:
+    """Check the polygons of ``raw`` and bring them to EPSG:4326 (VN-2000 aware).
+
+    Empty and non-polygon geometries become errors in ``report``; invalid ones are
+    repaired with a warning; the CRS is found (or assumed) and a VN-2000 CRS without
+    its datum shift is corrected, as for boundary files.
+
+    Parameters
+    ----------
+    raw : geopandas.GeoDataFrame
+        Features as read by :func:`read_layer`.
+    labels : sequence of str or None
+        One label per feature used in messages (a code or a name).
+    file : str
+        File name used in messages.
+    report : povcore.errors.Report
+        Receives every issue found.
+    assume_crs : str, optional
+        CRS of the coordinates, replacing the file's.
+
+    Returns
+    -------
+    geopandas.GeoSeries or None
+        Polygonal geometries in EPSG:4326 (``None`` entries for rejected features), or
+        ``None`` when the report holds errors.
+    """
+    geoms = [
+        _checked_geometry(g, row, label, file, report)
+        for row, (g, label) in enumerate(zip(raw.geometry, labels, strict=True), start=1)
+    ]
+    crs = _source_crs(raw, assume_crs, file, report)
+    if crs is None or report.errors:
+        return None
+    crs = _fix_vn2000(crs, _centroid_xy(geoms), file, report)
+    return gpd.GeoSeries(np.asarray(geoms, dtype=object), crs=crs).to_crs("EPSG:4326")

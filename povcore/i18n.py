@@ -179,6 +179,68 @@ TEXT: dict[str, dict[str, str]] = {
     "pg_missing_units": {
         "vi": "Số liệu hộ nghèo A năm {y} thiếu {n} đơn vị nên không tính số toàn tỉnh: {codes}",
         "en": "Poor-A data for {y} lack {n} units, so there is no province figure: {codes}"},
+    # zones (issue 11)
+    "page_prioritise": {"vi": "Lọc & ưu tiên", "en": "Filter & prioritise"},
+    "pr_filter": {"vi": "Bộ lọc", "en": "Filter"},
+    "pr_filter_help": {
+        "vi": "Các điều kiện cùng nhóm nối bằng HOẶC; các nhóm nối bằng VÀ. Tỷ lệ diện tích "
+              "trong vùng tính từ 0 đến 1.",
+        "en": "Conditions in the same group are joined by OR; groups are joined by AND. Area "
+              "shares inside zones run from 0 to 1.",
+    },
+    "pr_group": {"vi": "Nhóm", "en": "Group"},
+    "pr_criterion": {"vi": "Tiêu chí", "en": "Criterion"},
+    "pr_op": {"vi": "Phép so sánh", "en": "Operator"},
+    "pr_value": {"vi": "Giá trị", "en": "Value"},
+    "pr_weights": {"vi": "Trọng số chỉ số ưu tiên", "en": "Priority-index weights"},
+    "pr_weight": {"vi": "Trọng số", "en": "Weight"},
+    "pr_reverse": {"vi": "Thấp hơn là ưu tiên", "en": "Lower is priority"},
+    "pr_weights_help": {
+        "vi": "Mỗi tiêu chí được chuẩn hoá 0–1 trên các đơn vị được lọc; điểm = tổng có trọng "
+              "số chia tổng trọng số. Mặc định: analysis/data/priority_weights.toml.",
+        "en": "Each criterion is scaled 0–1 over the selected units; score = weighted sum over "
+              "the sum of weights. Defaults: analysis/data/priority_weights.toml.",
+    },
+    "pr_allocation": {"vi": "Phân bổ ngân sách", "en": "Budget allocation"},
+    "pr_budget": {"vi": "Tổng ngân sách (đồng)", "en": "Total budget (đồng)"},
+    "pr_min": {"vi": "Tối thiểu mỗi đơn vị (đồng)", "en": "Minimum per unit (đồng)"},
+    "pr_max": {"vi": "Tối đa mỗi đơn vị (đồng, 0 = không giới hạn)",
+               "en": "Maximum per unit (đồng, 0 = none)"},
+    "pr_coefficient": {"vi": "Hệ số", "en": "Coefficient"},
+    "pr_allocation_help": {
+        "vi": "Điểm = Σ hệ số × giá trị; chia theo điểm trong giới hạn tối thiểu/tối đa, làm "
+              "tròn theo phần dư lớn nhất để tổng đúng bằng ngân sách. Mặc định: "
+              "analysis/data/allocation_criteria.toml.",
+        "en": "Points = Σ coefficient × value; shared by points within the minimum/maximum, "
+              "rounded by largest remainder so the parts sum exactly to the budget. Defaults: "
+              "analysis/data/allocation_criteria.toml.",
+    },
+    "pr_result": {"vi": "Kết quả", "en": "Result"},
+    "pr_selected": {"vi": "đơn vị được lọc", "en": "units selected"},
+    "pr_rank": {"vi": "Hạng", "en": "Rank"},
+    "pr_code": {"vi": "Mã", "en": "Code"},
+    "pr_name": {"vi": "Tên", "en": "Name"},
+    "pr_score": {"vi": "Điểm ưu tiên", "en": "Score"},
+    "pr_amount": {"vi": "Phân bổ (đồng)", "en": "Allocation (đồng)"},
+    "pr_total": {"vi": "Tổng phân bổ", "en": "Total allocated"},
+    "pr_download": {"vi": "Tải XLSX (lọc, xếp hạng, phân bổ)",
+                    "en": "Download XLSX (selection, ranking, allocation)"},
+    "pr_scenarios": {"vi": "Kịch bản", "en": "Scenarios"},
+    "pr_scenario_name": {"vi": "Tên kịch bản", "en": "Scenario name"},
+    "pr_author": {"vi": "Người lập", "en": "Author"},
+    "pr_save": {"vi": "Lưu kịch bản", "en": "Save scenario"},
+    "pr_saved": {"vi": "Đã lưu kịch bản", "en": "Scenario saved"},
+    "pr_link": {"vi": "Liên kết mở lại", "en": "Link to reopen"},
+    "pr_compare": {"vi": "So sánh hai kịch bản", "en": "Compare two scenarios"},
+    "pr_opened": {"vi": "Đang mở kịch bản", "en": "Opened scenario"},
+    "pr_no_units": {"vi": "Bộ lọc không chọn đơn vị nào.", "en": "The filter selects no unit."},
+    "pr_year": {"vi": "Năm số liệu", "en": "Data year"},
+    "pr_no_zones": {
+        "vi": "Chưa có lớp vùng. Nhập bằng `povmap zones import TỆP --type LOẠI` (hoặc "
+              "`povmap demo`).",
+        "en": "No zone layers yet. Import with `povmap zones import FILE --type TYPE` (or "
+              "`povmap demo`).",
+    },
     # exports (issue 12)
     "export_made_on": {"vi": "Lập ngày", "en": "Made on"},
     "export_no_import": {"vi": "Chưa có lần nhập số liệu nào", "en": "No data imported yet"},

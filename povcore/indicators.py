@@ -50,6 +50,23 @@ _COUNTS: list[tuple[str, str, str, bool]] = [
     ("escaped", "Hộ thoát nghèo trong năm", "Households escaping poverty during the year", False),
     ("fell_back", "Hộ tái nghèo trong năm", "Households falling back into poverty", True),
     ("newly_poor", "Hộ nghèo phát sinh trong năm", "Newly poor households during the year", True),
+    ("em_households", "Hộ dân tộc thiểu số", "Ethnic-minority households", True),
+]
+
+# Ethnic-minority and mountainous area classes (issue 11), stored as whole numbers so the
+# tidy importer takes them; dated on the unit version they were decided on. Sources:
+# region I/II/III of communes in ethnic-minority and mountainous areas, Decision
+# 861/QĐ-TTg of 4 June 2021 (2021–2025), amended by Decision 698/QĐ-TTg (2024);
+# extremely difficult villages, Decision 612/QĐ-UBDT of 16 September 2021.
+# (key, Vietnamese label, English label, Vietnamese unit, English unit)
+AREA_CLASSES: list[tuple[str, str, str, str, str]] = [
+    ("ethnic_region", "Khu vực vùng DTTS&MN (1 = I, 2 = II, 3 = III; QĐ 861/QĐ-TTg)",
+     "Ethnic-minority area region (1 = I, 2 = II, 3 = III; Decision 861/QĐ-TTg)",
+     "khu vực", "region"),
+    ("extremely_difficult_villages", "Số thôn đặc biệt khó khăn (QĐ 612/QĐ-UBDT)",
+     "Extremely difficult villages (Decision 612/QĐ-UBDT)", "thôn", "villages"),
+    ("border_commune", "Xã biên giới (1 = có)", "Border commune (1 = yes)", "0/1", "0/1"),
+    ("mountainous", "Xã miền núi (1 = có)", "Mountainous commune (1 = yes)", "0/1", "0/1"),
 ]
 
 # Decree 07/2021/NĐ-CP: 6 dimensions × 2 indicators. (key suffix, Vietnamese, English)
@@ -84,10 +101,13 @@ def _build() -> dict[str, Indicator]:
         out[f"{key}_rate"] = Indicator(
             f"{key}_rate", f"Tỷ lệ {vi[0].lower()}{vi[1:]}", f"Rate: {en}", "%", "%", "rate",
             worse, numerator=key, denominator="total_households")
+    for key, vi, en, unit_vi, unit_en in AREA_CLASSES:
+        out[key] = Indicator(key, vi, en, unit_vi, unit_en, "count", True)
     return out
 
 
 INDICATORS: dict[str, Indicator] = _build()
+AREA_CLASS_KEYS: tuple[str, ...] = tuple(k for k, *_ in AREA_CLASSES)
 COUNT_KEYS: tuple[str, ...] = tuple(k for k, i in INDICATORS.items() if i.kind == "count")
 
 
@@ -97,7 +117,7 @@ def get_indicator(key: str) -> Indicator:
     >>> get_indicator("poor_a_rate").numerator
     'poor_a'
     >>> len(COUNT_KEYS), len(INDICATORS)
-    (23, 45)
+    (28, 51)
     """
     try:
         return INDICATORS[key]

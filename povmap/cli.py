@@ -253,8 +253,10 @@ def imports_list(as_json: bool) -> None:
 def demo(as_json: bool) -> None:
     """Load the demo dataset."""
     from povmap.importing import load_demo
+    from povmap.zoning import load_demo_zones
 
     doc = load_demo()
+    doc["zones"] = load_demo_zones()
     _emit(doc, as_json, "\n".join(f["message"] for f in doc["files"]))
 
 
@@ -438,6 +440,173 @@ def tasks_agency(name: str, current_name: str, note: str, as_json: bool) -> None
 
     doc = rename_agency(name, current_name, note)
     _emit(doc, as_json, f"{name} → {current_name}")
+
+
+# ---------------------------------------------------------------- zones (issue 11)
+
+_ZONE_TYPE_HELP = ("flood = ngập lụt / lũ, flash_flood_landslide = lũ quét – sạt lở đất, "
+                   "riverbank_erosion = sạt lở bờ sông, special_use_forest = rừng đặc dụng, "
+                   "other = khác")
+
+
+@cli.group(help="Vùng thiên tai, rừng đặc dụng (lớp vùng). / Zone layers: disaster-risk areas "
+           "and special-use forests.")
+def zones() -> None:
+    """Zone commands."""
+
+
+@zones.command("import", help="Nhập một lớp vùng (GeoPackage, Shapefile nén .zip, GeoJSON; mọi "
+               "hệ toạ độ kể cả VN-2000). Tất cả hoặc không có gì; mã thoát 2 = bị từ chối.\n\n"
+               "Import a zone layer, all or nothing (exit 2 = rejected, nothing written).\n\n"
+               f"TYPE: {_ZONE_TYPE_HELP}")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--type", "zone_type", required=True, metavar="TYPE",
+              help="Loại vùng / zone type: flood, flash_flood_landslide, riverbank_erosion, "
+              "special_use_forest, other.")
+@click.option("--layer", default=None, help="Lớp cần đọc khi tệp có nhiều lớp. / Layer to read.")
+@click.option("--assume-crs", default=None, metavar="CRS",
+              help="Hệ toạ độ khi tệp thiếu hoặc sai, vd. EPSG:3405. / CRS when missing or wrong.")
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra. / Validate only.")
+@click.option("--json", "as_json", is_flag=True, help="Tóm tắt JSON. / JSON summary.")
+def zones_import(file: str, zone_type: str, layer: str | None, assume_crs: str | None,
+                 dry_run: bool, as_json: bool) -> None:
+    """Import one zone layer."""
+    from povmap.zoning import import_zones
+
+    doc = import_zones(file, zone_type, dry_run, layer=layer, assume_crs=assume_crs)
+    if doc["status"] == "rejected":
+        click.echo(f"Bị từ chối, không ghi gì / Rejected, nothing written: {doc['file']}\n"
+                   + _issue_lines(doc["errors"]), err=True)
+        if as_json:
+            _emit(doc, True, "")
+        sys.exit(2)
+    if doc["warnings"]:
+        click.echo("Cảnh báo / Warnings:\n" + _issue_lines(doc["warnings"]), err=True)
+    _emit(doc, as_json, doc["message"])
+
+
+@zones.command("list", help="Các lần nhập vùng và các vùng. / Zone imports and zones.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def zones_list(as_json: bool) -> None:
+    """List zone imports and zones."""
+    from povmap.zoning import zones_document
+
+    doc = zones_document()
+    lines = [f"#{i['id']} {i['imported_at']} {i['file_name']} ({i['zone_type']}, "
+             f"{i['n_zones']} vùng / zones)" + (" — Dữ liệu minh họa" if i["is_demo"] else "")
+             for i in doc["imports"]]
+    lines += [f"  {z['zone_id']}: {z['name']} [{z['zone_type']}] {z['area_ha']:.0f} ha, "
+              f"{z['households'] or 0:g} hộ / households" for z in doc["zones"]]
+    _emit(doc, as_json, "\n".join(lines) or "Chưa có lớp vùng nào. / No zone layers yet.")
+
+
+@zones.command("remove", help="Xoá một lần nhập vùng (mọi vùng của nó). / Remove one zone "
+               "import and its zones.")
+@click.argument("import_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def zones_remove(import_id: int, as_json: bool) -> None:
+    """Remove a zone import."""
+    from povmap.zoning import remove_zones
+
+    doc = remove_zones(import_id)
+    _emit(doc, as_json, doc["message"])
+
+
+@zones.command("stats", help="Diện tích, tỷ lệ diện tích (0–1) và số hộ trong vùng theo đơn vị "
+               "và loại vùng (EPSG:32648, có bộ đệm).\n\nArea, share (0–1) and households "
+               "inside zones per unit and zone type (EPSG:32648, cached).")
+@click.option("--year", type=int, default=None,
+              help="Chỉ các vùng có năm ≤ Y (hoặc không ghi năm). / Zones of year ≤ Y only.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def zones_stats(year: int | None, as_json: bool) -> None:
+    """Print zone statistics per unit."""
+    from povmap.zoning import zone_stats_document
+
+    doc = zone_stats_document(year)
+    lines = [f"{u['unit_code']} {u['name']}: {u['zone_type']} {u['share']:.1%} "
+             f"({u['area_ha']:.0f} ha, {u['households']:.0f} hộ / households)"
+             for u in doc["units"]]
+    head = (f"{doc['zones']} vùng / zones, {'bộ đệm / cached' if doc['cached'] else 'tính mới'}"
+            f" {doc['seconds']} s" + (" — Dữ liệu minh họa" if doc["demo"] else ""))
+    _emit(doc, as_json, "\n".join([head, *lines]))
+
+
+_WHERE_HELP = ("Điều kiện lọc, lặp lại = VÀ, '|' = HOẶC, vd. --where 'poor_a_rate>=5' --where "
+               "'share_flood>0|share_special_use_forest>0'. / Filter; repeat = AND, '|' = OR.")
+
+
+def _read_text(path: str | None) -> str | None:
+    return None if path is None else open(path, encoding="utf-8").read()
+
+
+@cli.command("rank", help="Lọc và xếp hạng ưu tiên các xã, phường (chỉ số ưu tiên 0–1, trọng số "
+             "mặc định trong analysis/data/priority_weights.toml).\n\nFilter and rank units by "
+             "the priority index.")
+@click.option("--weights", "weights_file", type=click.Path(exists=True, dir_okay=False),
+              default=None, help="Tệp TOML trọng số. / Weights TOML file.")
+@click.option("--where", "wheres", multiple=True, help=_WHERE_HELP)
+@click.option("--year", type=int, default=None, help="Năm số liệu. / Data year.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
+              help="Ghi thêm tệp XLSX. / Also write an XLSX file.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def rank(weights_file: str | None, wheres: tuple[str, ...], year: int | None,
+         xlsx_path: str | None, as_json: bool) -> None:
+    """Rank units."""
+    from povmap.zoning import rank_document, write_xlsx
+
+    doc = rank_document(_read_text(weights_file), wheres, year)
+    if xlsx_path:
+        write_xlsx(doc, xlsx_path)
+    lines = [f"{u['rank']:>3}. {u['unit_code']} {u['name']}: {u['score']:.3f}"
+             for u in doc["units"]]
+    _emit(doc, as_json, "\n".join([f"{doc['filter']} ({doc['year']})", *lines]))
+
+
+@cli.command("allocate", help="Phân bổ ngân sách (đồng, số nguyên, tổng đúng bằng ngân sách) cho "
+             "các đơn vị được lọc theo tiêu chí và hệ số (mặc định "
+             "analysis/data/allocation_criteria.toml).\n\nAllocate a budget in whole đồng over "
+             "the filtered units by editable criteria and coefficients.")
+@click.option("--budget", type=click.IntRange(min=0), required=True, help="Tổng (đồng). / Total.")
+@click.option("--criteria", "criteria_file", type=click.Path(exists=True, dir_okay=False),
+              default=None, help="Tệp TOML tiêu chí và hệ số. / Criteria TOML file.")
+@click.option("--weights", "weights_file", type=click.Path(exists=True, dir_okay=False),
+              default=None, help="Tệp TOML trọng số xếp hạng. / Ranking weights file.")
+@click.option("--where", "wheres", multiple=True, help=_WHERE_HELP)
+@click.option("--min", "min_per_unit", type=click.IntRange(min=0), default=None,
+              help="Tối thiểu mỗi đơn vị (đồng). / Minimum per unit.")
+@click.option("--max", "max_per_unit", type=click.IntRange(min=0), default=None,
+              help="Tối đa mỗi đơn vị (đồng; 0 = không giới hạn). / Maximum per unit.")
+@click.option("--year", type=int, default=None, help="Năm số liệu. / Data year.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
+              help="Ghi thêm tệp XLSX. / Also write an XLSX file.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def allocate_cmd(budget: int, criteria_file: str | None, weights_file: str | None,
+                 wheres: tuple[str, ...], min_per_unit: int | None, max_per_unit: int | None,
+                 year: int | None, xlsx_path: str | None, as_json: bool) -> None:
+    """Allocate a budget."""
+    from povmap.zoning import allocate_document, write_xlsx
+
+    doc = allocate_document(budget, _read_text(criteria_file), wheres, year,
+                            _read_text(weights_file), min_per_unit, max_per_unit)
+    if xlsx_path:
+        write_xlsx(doc, xlsx_path)
+    lines = [f"{u['unit_code']} {u['name']}: {u['amount_vnd']:,} đ".replace(",", ".")
+             for u in doc["units"]]
+    _emit(doc, as_json, "\n".join([f"{doc['filter']} ({doc['year']})", *lines]))
+
+
+@cli.command("demo-zones", help="Tạo và nhập lớp vùng minh họa và phân loại vùng DTTS&MN minh họa."
+             "\n\nGenerate and import the demo zone layers and ethnic-minority classes.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def demo_zones(as_json: bool) -> None:
+    """Load the demo zones."""
+    from povmap.zoning import load_demo_zones
+
+    doc = load_demo_zones()
+    lines = [d["message"] for d in doc["zones"]]
+    if doc["area_classes"]:
+        lines.append(doc["area_classes"]["message"])
+    _emit(doc, as_json, "\n".join(lines))
 
 
 @cli.group("export", help="Xuất bản đồ in (PNG/PDF), bộ trình chiếu (PPTX) và báo cáo cuối năm "

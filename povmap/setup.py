@@ -26,6 +26,11 @@ def prepare() -> Iterator[str]:
 
         doc = load_demo(cfg)
         yield f"{DEMO_LABEL}: đã nhập {len(doc['files'])} bảng rà soát / demo workbooks imported"
+        from povmap.zoning import load_demo_zones
+
+        zones = load_demo_zones(cfg)
+        yield (f"{DEMO_LABEL}: đã nhập {len(zones['zones'])} lớp vùng / demo zone layers "
+               "imported")
     yield from _boundaries(cfg)
     yield from precompute(cfg)  # boundary and web-layer caches: a fast first map
 

@@ -122,6 +122,30 @@ INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUE
   ('task_updates', 'attributes', 'task_updates', 'Cập nhật tiến độ nhiệm vụ'),
   ('agencies', 'attributes', 'agencies', 'Tên cơ quan hiện nay');
 """),
+    (4, "zones (issue 11): zone layers, planning scenarios, zone statistics cache", """
+CREATE TABLE zone_imports (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, file_name TEXT NOT NULL, sha256 TEXT NOT NULL,
+  zone_type TEXT NOT NULL, n_zones INTEGER NOT NULL, os_user TEXT NOT NULL,
+  imported_at TEXT NOT NULL, is_demo INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE zones (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  import_id INTEGER NOT NULL REFERENCES zone_imports(id) ON DELETE CASCADE,
+  zone_type TEXT NOT NULL, name TEXT NOT NULL, legal_basis TEXT, households REAL,
+  relocate_households REAL, relocation_form TEXT, status TEXT, year INTEGER,
+  geometry_wkb BLOB NOT NULL);
+CREATE INDEX zones_by_import ON zones (import_id);
+CREATE TABLE scenarios (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, author TEXT NOT NULL,
+  created_at TEXT NOT NULL, document TEXT NOT NULL);
+CREATE TABLE zone_stats_cache (
+  key TEXT PRIMARY KEY, computed_at TEXT NOT NULL, per_unit TEXT NOT NULL,
+  per_zone TEXT NOT NULL);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES
+  ('zone_imports', 'attributes', 'zone_imports', 'Các lần nhập lớp vùng'),
+  ('zones', 'attributes', 'zones', 'Vùng thiên tai, rừng đặc dụng (hình học WKB, EPSG:4326)'),
+  ('scenarios', 'attributes', 'scenarios', 'Kịch bản lọc, ưu tiên, phân bổ'),
+  ('zone_stats_cache', 'attributes', 'zone_stats_cache', 'Bộ đệm thống kê vùng theo đơn vị');
+"""),
 ]
 
 

@@ -111,7 +111,7 @@ def test_unit_table_every_indicator() -> None:
     obs = make_obs([*counts("26080", "2024", 2024, 6.0, 300.0),
                     ("26080", "2024", 2024, "poor_a", 3.0)])
     t = unit_table(obs, "26080", "2024", 2024).set_index("key")
-    assert len(t) == 45
+    assert len(t) == 51  # 45 poverty indicators + 6 ethnic-minority area keys (issue 11)
     assert t.loc["poor", "value"] == 6.0
     assert t.loc["poor_rate", "value"] == pytest.approx(2.0)
     assert t.loc["poor_a_rate", "value"] == pytest.approx(1.0)
