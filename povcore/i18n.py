@@ -345,6 +345,15 @@ TEXT: dict[str, dict[str, str]] = {
               "(targets in force, Target progress page)."},
     "deck_late_tasks_note": {"vi": "{n}/{total} nhiệm vụ quá hạn (trang Nhiệm vụ).",
                              "en": "{n} of {total} tasks overdue (Tasks page)."},
+    "deck_col_zone_type": {"vi": "Loại vùng", "en": "Zone type"},
+    "deck_col_zone_units": {"vi": "Số xã, phường có vùng", "en": "Units with zones"},
+    "deck_col_zone_area": {"vi": "Diện tích trong tỉnh (ha)", "en": "Area in province (ha)"},
+    "deck_col_zone_households": {"vi": "Số hộ trong vùng", "en": "Households inside"},
+    "deck_col_zone_relocate": {"vi": "Số hộ cần di dời", "en": "Households to relocate"},
+    "deck_zones_note": {"vi": "{n} vùng đã nhập; số hộ theo lớp vùng, phân bổ cho xã, phường "
+                              "theo diện tích (trang Lọc & ưu tiên).",
+                        "en": "{n} zones loaded; households from the zone layers, shared "
+                              "out to units by area (Filter & prioritise page)."},
     "export_button_png": {"vi": "Bản đồ in (PNG)", "en": "Print map (PNG)"},
     "export_button_pdf": {"vi": "Bản đồ in (PDF)", "en": "Print map (PDF)"},
     "export_button_report": {"vi": "Báo cáo cuối năm (XLSX)", "en": "Year-end report (XLSX)"},

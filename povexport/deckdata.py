@@ -5,7 +5,7 @@ progress engine (:class:`analysis.progress.PhaseProgress`, the editable targets)
 of the task tracker (:func:`analysis.tasks.task_table`) as plain parameters; the
 dashboard and the CLI both call :func:`deck_inputs`. Without a ``PhaseProgress`` the
 province figures, target path and units on track come from :mod:`analysis.overview`
-(the plan's default targets). Zones are not computed yet: their slide says so.
+(the plan's default targets); zones come from :class:`analysis.zones.ZoneStats`.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from analysis.progress import (
     status_label,
 )
 from analysis.tasks import status_label as task_status_label
+from loaders.zones import ZONE_TYPES
 from povcore.errors import PovmapError
 from povcore.i18n import format_change, format_number, format_value, t
 from povcore.indicators import get_indicator
@@ -230,10 +231,36 @@ def late_tasks_table(tasks: pd.DataFrame, lang: str = "vi") -> SlideTable:
     return SlideTable(frame, note)
 
 
+def zones_table(per_unit: pd.DataFrame, n_zones: int, demo: bool,
+                lang: str = "vi") -> SlideTable:
+    """Zones and resettlement by zone type, from :class:`analysis.zones.ZoneStats`.
+
+    ``per_unit``: unit_code, zone_type, area_m2, share, households, relocate_households
+    (one row per unit and type). Households are those recorded in the zone layers,
+    apportioned to units by area.
+    """
+    rows = []
+    for key, zone_type in ZONE_TYPES.items():
+        part = per_unit[per_unit["zone_type"] == key]
+        if part.empty:
+            continue
+        rows.append({t("deck_col_zone_type", lang): zone_type.label(lang),
+                     t("deck_col_zone_units", lang): int((part["share"] > 0).sum()),
+                     t("deck_col_zone_area", lang): round(float(part["area_m2"].sum()) / 1e4),
+                     t("deck_col_zone_households", lang): round(float(part["households"].sum())),
+                     t("deck_col_zone_relocate", lang): round(
+                         float(part["relocate_households"].sum()))})
+    note = t("deck_zones_note", lang).format(n=n_zones)
+    if demo:
+        note += f" {t('export_stamp_demo', lang)}."
+    return SlideTable(pd.DataFrame(rows), note)
+
+
 def deck_inputs(obs: pd.DataFrame, crosswalks: Crosswalks | None, year: int,
                 poverty_map: bytes | None, prov: Provenance, lang: str = "vi",
                 progress_png: bytes | None = None, progress: PhaseProgress | None = None,
-                tasks: pd.DataFrame | None = None) -> DeckInputs:
+                tasks: pd.DataFrame | None = None,
+                zones: SlideTable | None = None) -> DeckInputs:
     """Inputs of the deck from what the system computes.
 
     Parameters
@@ -258,11 +285,13 @@ def deck_inputs(obs: pd.DataFrame, crosswalks: Crosswalks | None, year: int,
         :mod:`analysis.overview` does, with the plan's default targets).
     tasks : pandas.DataFrame, optional
         :func:`analysis.tasks.task_table` of the tracker (its overdue rows are listed).
+    zones : SlideTable, optional
+        Zones and resettlement (:func:`zones_table`); ``None``: no zone layer loaded.
 
     Returns
     -------
     DeckInputs
-        Zones are not computed by the system yet: ``None``, and the slide says so.
+        A ``None`` input gives a slide saying the data is not available yet.
     """
     phase = phase_of(year, PLAN_TARGETS)
     figures, note = _headline(obs, crosswalks, year, lang)
@@ -279,5 +308,5 @@ def deck_inputs(obs: pd.DataFrame, crosswalks: Crosswalks | None, year: int,
         year=year, period=phase.label if phase else str(year), provenance=prov,
         headline=figures, poverty_map=poverty_map, progress_map=progress_png,
         target_chart=chart, off_track=off,
-        late_tasks=late_tasks_table(tasks, lang) if tasks is not None else None,
+        late_tasks=late_tasks_table(tasks, lang) if tasks is not None else None, zones=zones,
         lang=lang, notes={"headline": note} if note else {})

@@ -22,8 +22,8 @@ from povcore.config import Settings, settings
 from povcore.errors import PovmapError
 from povcore.fileio import atomic_write_bytes
 from povcore.i18n import t
-from povexport.deck import deck_bytes
-from povexport.deckdata import deck_inputs, engine_progress_map, progress_map
+from povexport.deck import SlideTable, deck_bytes
+from povexport.deckdata import deck_inputs, engine_progress_map, progress_map, zones_table
 from povexport.provenance import Provenance
 from povexport.report import report_bytes, report_table
 from povexport.staticmap import MapSpec, RenderedMap, latest_year, render_map, view_version
@@ -32,6 +32,7 @@ from povstore.observations import (
     imports_summary,
     read_crosswalk_weights,
     read_observations,
+    sources_by_year,
 )
 from povstore.store import Store
 
@@ -45,6 +46,7 @@ class StoreData:
     obs: pd.DataFrame
     crosswalks: dict[tuple[str, str], pd.DataFrame]
     summary: ImportsSummary
+    by_year: dict[int, ImportsSummary]
 
 
 def store_data(cfg: Settings | None = None) -> StoreData:
@@ -57,15 +59,20 @@ def store_data(cfg: Settings | None = None) -> StoreData:
                   for step in CROSSWALK_STEPS}
     return StoreData(read_observations(store),
                      {k: v for k, v in crosswalks.items() if v is not None},
-                     imports_summary(store))
+                     imports_summary(store), sources_by_year(store))
 
 
 def provenance(data: StoreData, boundaries: Boundaries | None, version: str,
-               today: dt.date) -> Provenance:
-    """What an export states about ``data`` drawn on ``boundaries`` (None: a table)."""
-    s = data.summary
+               today: dt.date, year: int | None = None) -> Provenance:
+    """What an export states about ``data`` drawn on ``boundaries`` (None: a table).
+
+    The source is the latest import holding ``year``'s values (else the latest import);
+    the demo stamp applies when any active import is demo data, as in the app's header.
+    """
+    s = data.by_year.get(year, data.summary) if year is not None else data.summary
     return Provenance(
-        data_file=s.last_file, imported_at=s.last_import, n_imports=s.n_imports, demo=s.demo,
+        data_file=s.last_file, imported_at=s.last_import, n_imports=s.n_imports,
+        demo=data.summary.demo,
         boundary_version=version,
         boundary_source=boundaries.source if boundaries else t("export_registry"),
         approximate=bool(boundaries and boundaries.approximate), made_on=today)
@@ -84,9 +91,9 @@ def render_view(spec: MapSpec, data: StoreData, cfg: Settings,
     """Draw ``spec`` from the store's data on the boundaries of its version."""
     if data.obs.empty:
         latest_year(data.obs)  # raises the "no data yet" error
-    _year, version, level = view_version(data.obs, spec)
+    year, version, level = view_version(data.obs, spec)
     bounds = load_boundaries(version, level, cfg)  # type: ignore[arg-type]
-    prov = provenance(data, bounds, version, today)
+    prov = provenance(data, bounds, version, today, year)
     return render_map(data.obs, spec, bounds.frame, prov, data.crosswalks, province=cfg.province,
                       today=today)
 
@@ -130,7 +137,7 @@ def export_report(year: int, out: str | Path, boundary_version: str | None = Non
     _format_of(out, None, ("xlsx",))
     data = store_data(cfg)
     table = report_table(data.obs, year, boundary_version, data.crosswalks, cfg.province)
-    prov = provenance(data, None, table.version, today)
+    prov = provenance(data, None, table.version, today, year)
     payload = report_bytes(table, prov, cfg.province)
     atomic_write_bytes(out, payload)
     totals = table.total()
@@ -165,6 +172,19 @@ def _task_rows(cfg: Settings, today: dt.date) -> pd.DataFrame:
     return task_table(read_tasks(store), read_task_updates(store), read_agencies(store), today)
 
 
+def _zones(cfg: Settings, lang: str) -> SlideTable | None:
+    """Zones and resettlement by type (None when no zone layer is loaded)."""
+    from povmap.zoning import zone_stats
+
+    try:
+        stats, meta = zone_stats(None, cfg)
+    except PovmapError:
+        return None
+    if not meta["zones"]:
+        return None
+    return zones_table(stats.per_unit, int(meta["zones"]), bool(meta["demo"]), lang)
+
+
 def export_deck(year: int | None, out: str | Path, lang: str = "vi",
                 cfg: Settings | None = None, today: dt.date | None = None) -> dict[str, Any]:
     """Write the steering-committee deck (``povmap export deck``)."""
@@ -177,7 +197,7 @@ def export_deck(year: int | None, out: str | Path, lang: str = "vi",
     spec = MapSpec(indicator="poor_rate", year=year, lang=lang, dpi=150)
     rendered = render_view(spec, data, cfg, today)
     current = load_boundaries("2025", "commune", cfg)
-    current_prov = provenance(data, current, "2025", today)
+    current_prov = provenance(data, current, "2025", today, year)
     engine = _engine_progress(year, cfg)
     progress_png = (engine_progress_map(engine, current.frame, current_prov, lang)
                     if engine is not None else
@@ -185,7 +205,7 @@ def export_deck(year: int | None, out: str | Path, lang: str = "vi",
                                  lang))
     inputs = deck_inputs(data.obs, data.crosswalks, year, rendered.to_bytes("png"),
                          rendered.provenance, lang, progress_png, engine,
-                         _task_rows(cfg, today))
+                         _task_rows(cfg, today), _zones(cfg, lang))
     payload = deck_bytes(inputs)
     atomic_write_bytes(out, payload)
     missing = [k for k, v in (("progress_map", inputs.progress_map),

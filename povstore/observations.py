@@ -47,3 +47,23 @@ def imports_summary(store: Store) -> ImportsSummary:
         return ImportsSummary(0, None, None, False)
     return ImportsSummary(len(frame), str(frame["file_name"].iloc[0]),
                           str(frame["imported_at"].iloc[0]), bool(frame["is_demo"].any()))
+
+
+def sources_by_year(store: Store) -> dict[int, ImportsSummary]:
+    """Per review year, the active imports whose values are current for that year.
+
+    ``last_file``/``last_import`` name the latest of them; ``demo`` is whether any of
+    them is demo data. An export of one year cites these, not a later import of
+    something else (zones, ethnic-minority classes, another year).
+    """
+    frame = store.read_sql(
+        "SELECT o.year, i.id, i.file_name, i.imported_at, i.is_demo FROM imports i JOIN "
+        "(SELECT DISTINCT year, import_id FROM observations) o ON o.import_id = i.id "
+        "WHERE i.rolled_back_at IS NULL ORDER BY i.id DESC")
+    out: dict[int, ImportsSummary] = {}
+    for year in sorted({int(y) for y in frame["year"]}):
+        rows = frame[frame["year"] == year]
+        out[year] = ImportsSummary(len(rows), str(rows["file_name"].iloc[0]),
+                                        str(rows["imported_at"].iloc[0]),
+                                        bool(rows["is_demo"].any()))
+    return out

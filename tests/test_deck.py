@@ -120,8 +120,22 @@ def test_off_track_units_table_and_pending_slides(demo_deck):
     assert 2 <= len(grid.rows) <= 12  # header + at most 11 units
     statuses = {grid.cell(i, 6).text for i in range(1, len(grid.rows))}
     assert statuses <= {"chậm", "không đạt"}
-    assert PENDING in "\n".join(_texts(prs.slides[6]))
-    assert doc["not_available"] == ["zones"]
+    assert doc["not_available"] == []
+
+
+def test_zones_slide_sums_the_zone_layers_by_type(demo_deck):
+    prs, _doc = demo_deck
+    tables = [s for s in prs.slides[6].shapes if s.has_table]
+    assert len(tables) == 1
+    grid = tables[0].table
+    assert [grid.cell(0, j).text for j in range(5)] == [
+        "Loại vùng", "Số xã, phường có vùng", "Diện tích trong tỉnh (ha)", "Số hộ trong vùng",
+        "Số hộ cần di dời"]
+    kinds = [grid.cell(i, 0).text for i in range(1, len(grid.rows))]
+    assert set(kinds) <= {"Ngập lụt / lũ", "Lũ quét – sạt lở đất", "Sạt lở bờ sông",
+                          "Rừng đặc dụng", "Khác"}
+    assert "Rừng đặc dụng" in kinds
+    assert any("vùng đã nhập" in t for t in _texts(prs.slides[6]))
 
 
 def test_late_tasks_come_from_the_tracker(demo_deck):
