@@ -3,7 +3,8 @@
 A classification turns unit values into ``k`` ordered classes, the way
 ``mapclassify`` does: ``bins`` are the classes' upper bounds, ``yb`` the class of
 every unit and ``counts`` the units per class. Units without data get class ``-1``
-and are drawn in :data:`NO_DATA_COLOUR` under the label "Không có dữ liệu".
+and are drawn in :data:`NO_DATA_COLOUR`, labelled with the catalogue's ``no_data`` text
+(:func:`povcore.i18n.t`: "Không có dữ liệu" / "No data").
 
 Degenerate data (no data, one value, all values equal, fewer distinct values than
 ``k``, many ties) never raises: it yields fewer classes and a bilingual ``note``
@@ -19,14 +20,14 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
+from branca.utilities import color_brewer
 
 from povcore.errors import PovmapError
 
 MIN_CLASSES = 3
 MAX_CLASSES = 9
-NO_DATA_COLOUR = "#bdbdbd"
-NO_DATA_LABEL_VI = "Không có dữ liệu"
-NO_DATA_LABEL_EN = "No data"
+#: Fill of units without data, on the map and in its legend (the only definition).
+NO_DATA_COLOUR = "#cccccc"
 
 FloatArray = np.ndarray
 
@@ -289,95 +290,19 @@ def class_labels(c: Classification, fmt: Callable[[float], str]) -> list[str]:
 
 
 # ColorBrewer 2.0 sequential schemes (Cynthia Brewer, Pennsylvania State University;
-# Apache-2.0 licence), all marked colour-blind safe. Light → dark.
-_PALETTES: dict[str, dict[int, tuple[str, ...]]] = {
-    "YlOrRd": {
-        3: ("#ffeda0", "#feb24c", "#f03b20"),
-        4: ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"),
-        5: ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
-        6: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"),
-        7: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
-        8: ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
-        9: (
-            "#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c",
-            "#bd0026", "#800026"
-        ),
-    },
-    "OrRd": {
-        3: ("#fee8c8", "#fdbb84", "#e34a33"),
-        4: ("#fef0d9", "#fdcc8a", "#fc8d59", "#d7301f"),
-        5: ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"),
-        6: ("#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"),
-        7: ("#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#990000"),
-        8: ("#fff7ec", "#fee8c8", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#990000"),
-        9: (
-            "#fff7ec", "#fee8c8", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f",
-            "#b30000", "#7f0000"
-        ),
-    },
-    "Reds": {
-        3: ("#fee0d2", "#fc9272", "#de2d26"),
-        4: ("#fee5d9", "#fcae91", "#fb6a4a", "#cb181d"),
-        5: ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"),
-        6: ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15"),
-        7: ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#ef3b2c", "#cb181d", "#99000d"),
-        8: ("#fff5f0", "#fee0d2", "#fcbba1", "#fc9272", "#fb6a4a", "#ef3b2c", "#cb181d", "#99000d"),
-        9: (
-            "#fff5f0", "#fee0d2", "#fcbba1", "#fc9272", "#fb6a4a", "#ef3b2c", "#cb181d",
-            "#a50f15", "#67000d"
-        ),
-    },
-    "Blues": {
-        3: ("#deebf7", "#9ecae1", "#3182bd"),
-        4: ("#eff3ff", "#bdd7e7", "#6baed6", "#2171b5"),
-        5: ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"),
-        6: ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"),
-        7: ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"),
-        8: ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"),
-        9: (
-            "#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5",
-            "#08519c", "#08306b"
-        ),
-    },
-    "YlGnBu": {
-        3: ("#edf8b1", "#7fcdbb", "#2c7fb8"),
-        4: ("#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"),
-        5: ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
-        6: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"),
-        7: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"),
-        8: ("#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"),
-        9: (
-            "#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8",
-            "#253494", "#081d58"
-        ),
-    },
-    "Purples": {
-        3: ("#efedf5", "#bcbddc", "#756bb1"),
-        4: ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#6a51a3"),
-        5: ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"),
-        6: ("#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#756bb1", "#54278f"),
-        7: ("#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#4a1486"),
-        8: ("#fcfbfd", "#efedf5", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#4a1486"),
-        9: (
-            "#fcfbfd", "#efedf5", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3",
-            "#54278f", "#3f007d"
-        ),
-    },
-    "Greens": {
-        3: ("#e5f5e0", "#a1d99b", "#31a354"),
-        4: ("#edf8e9", "#bae4b3", "#74c476", "#238b45"),
-        5: ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"),
-        6: ("#edf8e9", "#c7e9c0", "#a1d99b", "#74c476", "#31a354", "#006d2c"),
-        7: ("#edf8e9", "#c7e9c0", "#a1d99b", "#74c476", "#41ab5d", "#238b45", "#005a32"),
-        8: ("#f7fcf5", "#e5f5e0", "#c7e9c0", "#a1d99b", "#74c476", "#41ab5d", "#238b45", "#005a32"),
-        9: (
-            "#f7fcf5", "#e5f5e0", "#c7e9c0", "#a1d99b", "#74c476", "#41ab5d", "#238b45",
-            "#006d2c", "#00441b"
-        ),
-    },
-}
+# Apache-2.0 licence), all marked colour-blind safe, light → dark. The colours are
+# branca's copy of ColorBrewer (installed with folium), not typed here.
+PALETTE_NAMES: tuple[str, ...] = ("YlOrRd", "OrRd", "Reds", "Blues", "YlGnBu", "Purples",
+                                  "Greens")
+
+
+def _brewer(name: str) -> Mapping[int, tuple[str, ...]]:
+    return MappingProxyType({k: tuple(c.lower() for c in color_brewer(name, k))
+                             for k in _K_RANGE})
+
+
 PALETTES: Mapping[str, Mapping[int, tuple[str, ...]]] = MappingProxyType(
-    {name: MappingProxyType(sizes) for name, sizes in _PALETTES.items()})
+    {name: _brewer(name) for name in PALETTE_NAMES})
 
 
 def palette(name: str, k: int) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python bench/bench_browser.py [geodata_dir]`` (default: $POVMAP_GEODATA or
 ../shared/geodata next to the repository).
 
-Starts the app like the browser tests (``tests/app_server.py``: temporary data folder,
+Starts the app like the browser tests (:mod:`dashboard.launch`: temporary data folder,
 ``povmap setup`` with the demo data, ``streamlit run`` on a free port of 127.0.0.1),
 warms it with one page load, then measures from navigation start to the first
 ``path.povmap-unit`` and to all 95 drawn (median of 5 fresh page loads, each in a new
@@ -21,19 +21,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+from _common import geodata_dir
+from playwright.sync_api import sync_playwright
 
-from _common import geodata_dir  # noqa: E402
-from app_server import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    AppServer,
-    is_local,
-    rss_mb,
-    running_app,
-)
-from playwright.sync_api import sync_playwright  # noqa: E402
+from dashboard.launch import CHROMIUM, CHROMIUM_ARGS, AppServer, is_local, rss_mb, running_app
 
 LOADS = 5
 N_UNITS = 95

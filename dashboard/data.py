@@ -18,6 +18,8 @@ from geodata.boundaries import Boundaries, load_boundaries
 from geodata.crosswalk import build_crosswalk
 from povcore.config import settings
 from povcore.units import Level, registry
+from povstore import queries
+from povstore.queries import ImportSummary
 from povstore.store import Store
 
 Token = tuple[str, int, int]
@@ -36,30 +38,13 @@ def store_token() -> Token:
 @st.cache_data(show_spinner=False, max_entries=4)
 def observations(token: Token) -> pd.DataFrame:
     """Every current value: unit_code, boundary_version, year, indicator, value."""
-    return Store(settings().store_path).read_sql(
-        "SELECT unit_code, boundary_version, year, indicator, value FROM observations")
-
-
-@dataclass(frozen=True)
-class StoreSummary:
-    """What the shared header states about the data."""
-
-    n_imports: int
-    last_import: str | None
-    last_file: str | None
-    demo: bool
+    return queries.observations(Store(settings().store_path))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def store_summary(token: Token) -> StoreSummary:
+def store_summary(token: Token) -> ImportSummary:
     """Active imports: how many, the latest, and whether any is demo data."""
-    frame = Store(settings().store_path).read_sql(
-        "SELECT file_name, imported_at, is_demo FROM imports WHERE rolled_back_at IS NULL "
-        "ORDER BY id DESC")
-    if frame.empty:
-        return StoreSummary(0, None, None, False)
-    return StoreSummary(len(frame), str(frame["imported_at"].iloc[0]),
-                        str(frame["file_name"].iloc[0]), bool(frame["is_demo"].any()))
+    return queries.import_summary(Store(settings().store_path))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -69,14 +54,12 @@ def crosswalks(token: Token) -> dict[tuple[str, str], pd.DataFrame]:
     Those stored by ``povmap geodata crosswalk`` (area shares for divided units) win;
     otherwise the membership-only weights, built without geometry.
     """
-    province = settings().province
-    stored = Store(settings().store_path).read_sql(
-        "SELECT from_version, to_version, old_code, new_code, weight, method FROM crosswalk")
+    store = Store(settings().store_path)
     out: dict[tuple[str, str], pd.DataFrame] = {}
     for step in CROSSWALK_STEPS:
-        rows = stored[(stored["from_version"] == step[0]) & (stored["to_version"] == step[1])]
-        out[step] = (rows.drop(columns=["from_version", "to_version"]).reset_index(drop=True)
-                     if len(rows) else build_crosswalk(*step, province=province).weights)
+        rows = queries.crosswalk_rows(store, step).drop(columns=["from_version", "to_version"])
+        out[step] = (rows if len(rows) else
+                     build_crosswalk(*step, province=settings().province).weights)
     return out
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import data
 from povcore.i18n import t
+from povstore.queries import ImportSummary
 
 
 def lang() -> str:
@@ -14,7 +15,7 @@ def lang() -> str:
     return value if value in ("vi", "en") else "vi"
 
 
-def render(approximate: bool = False) -> data.StoreSummary:
+def render(approximate: bool = False) -> ImportSummary:
     """Draw the header; returns what it states about the data."""
     summary = data.store_summary(data.store_token())
     lg = lang()

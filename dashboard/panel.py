@@ -73,12 +73,11 @@ def render(obs: pd.DataFrame, state: ViewState, year: int, version: str, view: M
         return
     unit = row.iloc[0]
     ind = get_indicator(state.indicator)
-    unit_label = ind.unit_vi if lang == "vi" else ind.unit_en
     st.markdown(f"#### {html.escape(str(unit['name']))}")
     st.html(f'<div id="povmap-selected" data-code="{html.escape(str(code))}">'
             f'{html.escape(str(unit["type"]))} · {t("col_code", lang)} '
             f'{html.escape(str(code))}</div>')
-    st.metric(ind.label(lang), format_value(unit["value"], unit_label, lang))
+    st.metric(ind.label(lang), format_value(float(unit["value"]), ind, lang))
     st.button(t("close", lang), key="close", on_click=_select, args=(None,))
     _drill(str(code), version, state, lang)
     crosswalks = data.crosswalks(data.store_token())
@@ -91,6 +90,6 @@ def render(obs: pd.DataFrame, state: ViewState, year: int, version: str, view: M
     st.markdown(f"**{t('indicators_table', lang)}**")
     st.dataframe(
         pd.DataFrame({t("col_indicator", lang): table["label_vi" if lang == "vi" else "label_en"],
-                      t("col_value", lang): [format_value(v, u, lang) for v, u in
-                                             zip(table["value"], table["unit"], strict=True)]}),
+                      t("col_value", lang): [format_value(v, key, lang) for v, key in
+                                             zip(table["value"], table["key"], strict=True)]}),
         hide_index=True, height=260)

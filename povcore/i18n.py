@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import math
 
+from povcore.indicators import Indicator, Kind, get_indicator
+
+#: Interface languages, Vietnamese first.
+LANGUAGES: tuple[str, ...] = ("vi", "en")
+
 TEXT: dict[str, dict[str, str]] = {
     "app_title": {"vi": "Bản đồ giảm nghèo", "en": "Poverty-reduction map"},
     "page_map": {"vi": "Bản đồ nghèo", "en": "Poverty map"},
@@ -45,6 +50,8 @@ TEXT: dict[str, dict[str, str]] = {
     "search_none": {"vi": "(chọn đơn vị)", "en": "(choose a unit)"},
     "method": {"vi": "Phương pháp", "en": "Method"},
     "value": {"vi": "Giá trị", "en": "Value"},
+    "map_unit": {"vi": "Đơn vị", "en": "Unit"},
+    "legend": {"vi": "Chú giải", "en": "Legend"},
     "rank": {"vi": "Hạng trong tỉnh", "en": "Rank in province"},
     "change": {"vi": "Thay đổi so với năm trước", "en": "Change since previous year"},
     "share_link": {"vi": "Liên kết chia sẻ", "en": "Shareable link"},
@@ -384,23 +391,45 @@ def format_number(value: float | None, lang: str = "vi", decimals: int = 0) -> s
     return text.replace("-", "−")
 
 
-def format_value(value: float | None, unit: str, lang: str = "vi") -> str:
-    """A value with its unit: rates with 2 decimals and "%", counts whole with "hộ".
+#: Decimals of a value of each indicator kind: whole households, rates to 0,01 %.
+DECIMALS: dict[Kind, int] = {"count": 0, "rate": 2, "share": 2}
 
-    >>> format_value(0.4123, "%"), format_value(3718, "households", "en")
+
+def decimals_of(indicator: str | Indicator) -> int:
+    """Decimals shown for values of ``indicator`` (a key or an :class:`Indicator`).
+
+    >>> decimals_of("poor_a"), decimals_of("poor_a_rate")
+    (0, 2)
+    """
+    ind = indicator if isinstance(indicator, Indicator) else get_indicator(indicator)
+    return DECIMALS[ind.kind]
+
+
+def _unit(ind: Indicator, lang: str) -> str:
+    return ind.unit_en if lang == "en" else ind.unit_vi
+
+
+def format_value(value: float | None, indicator: str | Indicator, lang: str = "vi") -> str:
+    """A value with its unit, written as the indicator's kind says.
+
+    Rates and shares with 2 decimals and "%", counts whole with "hộ"/"households".
+
+    >>> format_value(0.4123, "poor_rate"), format_value(3718, "poor", "en")
     ('0,41 %', '3,718 households')
     """
-    if unit == "%":
-        return f"{format_number(value, lang, 2)} %"
-    return f"{format_number(value, lang, 0)} {t('households', lang)}"
+    ind = indicator if isinstance(indicator, Indicator) else get_indicator(indicator)
+    return f"{format_number(value, lang, DECIMALS[ind.kind])} {_unit(ind, lang)}"
 
 
-def format_change(value: float | None, unit: str, lang: str = "vi") -> str:
-    """A signed change: ``+1,20 điểm %`` or ``−12 hộ``."""
+def format_change(value: float | None, indicator: str | Indicator, lang: str = "vi") -> str:
+    """A signed change: percentage points for rates and shares, else the unit.
+
+    >>> format_change(1.2, "poor_rate"), format_change(-12, "poor"), format_change(None, "poor")
+    ('+1,20 điểm %', '−12 hộ', '—')
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
+    ind = indicator if isinstance(indicator, Indicator) else get_indicator(indicator)
     sign = "+" if value > 0 else ""
-    if unit == "%":
-        pts = "điểm %" if lang == "vi" else "pts"
-        return f"{sign}{format_number(value, lang, 2)} {pts}"
-    return f"{sign}{format_number(value, lang, 0)} {t('households', lang)}"
+    unit = _unit(ind, lang) if ind.kind == "count" else ("điểm %" if lang == "vi" else "pts")
+    return f"{sign}{format_number(value, lang, DECIMALS[ind.kind])} {unit}"

@@ -1,7 +1,10 @@
 r"""Choropleth map of one indicator: one GeoJSON layer, legend, title and flags.
 
 Returns a ``folium.Map`` and never shows it (no streamlit here), so tests inspect the
-rendered HTML. The map loads only the local Leaflet (:mod:`povmaps.mapassets`).
+rendered HTML. The map loads only local files (:mod:`povmaps.mapassets`): Leaflet, and
+``choropleth.js`` / ``choropleth.css`` from ``dashboard/static/povmap/``, which hold the
+browser side (style and hover functions, TopoJSON decoder, controls, their CSS); the
+scripts rendered here only call ``povmap.*`` with data.
 
 Escaping: every text shown comes from data or the caller, and all of it is HTML-escaped
 here, at the point where it becomes HTML:
@@ -14,7 +17,8 @@ here, at the point where it becomes HTML:
 
 Size: features carry only ``code``, ``name`` (escaped "name (type)"), ``fill``, the tooltip
 strings ``t0, t1, …`` and ``selected`` on the selected unit. One JavaScript style function
-for the whole layer reads ``fill`` (no per-feature Python style closures, no style map).
+for the whole layer (``povmap.unitStyle``) reads ``fill`` (no per-feature Python style
+closures, no style map).
 Each unit is one feature with Polygon or MultiPolygon geometry, which Leaflet draws as
 exactly one SVG ``path`` (class ``povmap-unit``); the selected unit comes last so that
 its outline is drawn on top of its neighbours'.
@@ -27,7 +31,8 @@ import html
 import json
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import folium
@@ -37,13 +42,14 @@ import shapely
 from folium.template import Template
 from shapely.geometry import mapping
 
+from analysis.classify import NO_DATA_COLOUR
+from povcore.i18n import LANGUAGES, t
 from povmaps.mapassets import ASSET_URLS, AssetUrls, offline_map
 
 UNITS_LAYER = "units"
 OUTLINE_LAYER = "outline"
 UNIT_CLASS = "povmap-unit"
 OUTLINE_CLASS = "povmap-outline"
-NO_DATA_COLOUR = "#cccccc"
 BASE_STYLE = {"color": "#555555", "weight": 0.7, "opacity": 1, "fillOpacity": 0.85}
 SELECTED_STYLE = {"color": "#000000", "weight": 3.5, "opacity": 1, "fillOpacity": 0.85}
 HOVER_STYLE = {"color": "#222222", "weight": 2.5}
@@ -51,54 +57,16 @@ OUTLINE_STYLE = {"color": "#333333", "weight": 2, "opacity": 0.9, "fill": False}
 MISSING_ROW = "—"
 _POLYGONAL = frozenset({"Polygon", "MultiPolygon"})
 _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
-# TODO(i18n): move to dashboard/i18n.py TEXT when that catalogue gains these keys.
-_TEXT: dict[str, dict[str, str]] = {
-    "no_data": {"vi": "Không có dữ liệu", "en": "No data"},
-    "unit": {"vi": "Đơn vị", "en": "Unit"},
-    "legend": {"vi": "Chú giải", "en": "Legend"},
-}
-_CSS = """
-<style>
-.povmap-title, .povmap-legend {
-    background: rgba(255, 255, 255, 0.92); padding: 6px 10px; border-radius: 4px;
-    box-shadow: 0 1px 4px rgba(0, 0, 0, 0.3); font: 13px/1.35 system-ui, sans-serif;
-    color: #222; max-width: 320px;
-}
-.povmap-title-text { font-weight: 600; font-size: 14px; }
-.povmap-flags { margin-top: 4px; }
-.povmap-flag {
-    display: inline-block; margin: 2px 4px 0 0; padding: 1px 6px; border-radius: 3px;
-    background: #fff3cd; border: 1px solid #b58a00; color: #5c4500; font-size: 12px;
-}
-.povmap-legend-title { font-weight: 600; margin-bottom: 4px; }
-.povmap-legend-row { display: flex; align-items: center; gap: 6px; }
-.povmap-swatch {
-    width: 18px; height: 12px; border: 1px solid #777; flex: none;
-}
-.povmap-legend-count { margin-left: auto; padding-left: 8px; color: #555; }
-.povmap-tooltip th { font-weight: 500; color: #555; }
-</style>
-"""
-_STYLE_JS = """function (feature) {
-    var p = feature.properties;
-    return Object.assign({fillColor: p.fill}, p.selected ? %(selected)s : %(base)s);
-}"""
-_EACH_FEATURE_JS = """function (feature, layer) {
-    var style = %(style)s;
-    layer.on({
-        mouseover: function (e) { e.target.setStyle(%(hover)s); },
-        mouseout: function (e) { e.target.setStyle(style(e.target.feature)); }
-    });
-}"""
 
 
 class HtmlControl(folium.MacroElement):
     """Markup placed in a Leaflet control (inside the map, beside zoom and scale).
 
     The markup is rendered into the page body with its own ``id`` and moved into a
-    ``L.control`` by the script, so it is plain, testable HTML in the rendered page and
-    also works in ``st_folium``, which adds the body HTML before running the script.
-    The id is not folium's element name: ``st_folium`` renames those in scripts only.
+    ``L.control`` by ``povmap.htmlControl`` (``choropleth.js``), so it is plain,
+    testable HTML in the rendered page and also works in ``st_folium``, which adds the
+    body HTML before running the script. The id is not folium's element name:
+    ``st_folium`` renames those in scripts only.
     """
 
     _template = Template(
@@ -107,34 +75,18 @@ class HtmlControl(folium.MacroElement):
         {{ this.markup }}
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        (function () {
-            var node = document.getElementById({{ this.dom_id|tojson }});
-            var control = L.control({position: {{ this.position|tojson }}});
-            control.onAdd = function () {
-                L.DomEvent.disableClickPropagation(node);
-                L.DomEvent.disableScrollPropagation(node);
-                return node;
-            };
-            control.addTo({{ this._parent.get_name() }});
-        })();
+        povmap.htmlControl({{ this._parent.get_name() }}, {{ this.dom_id|tojson }},
+                           {{ this.position|tojson }});
         {% endmacro %}
         """
     )
 
     def __init__(self, dom_id: str, markup: str, position: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "HtmlControl"
         self.dom_id = dom_id
         self.markup = markup
         self.position = position
-
-
-class StyleSheet(folium.MacroElement):
-    """The CSS of title, flags, legend and tooltip, added once to the page header."""
-
-    _template = Template(
-        "{% macro header(this, kwargs) %}" + _CSS + "{% endmacro %}"
-    )
 
 
 def build_choropleth(
@@ -210,7 +162,6 @@ def build_choropleth(
     _units_layer(frame, on_map, colours, tooltip_rows or {}, selected, lang).add_to(fmap)
     if outline is not None:
         _outline_layer(outline).add_to(fmap)
-    StyleSheet().add_to(fmap)
     _title_control(title, flags).add_to(fmap)
     _legend_control(colours, labels, counts, no_data_count, unit_label, lang).add_to(fmap)
     return fmap
@@ -235,8 +186,8 @@ def _check_frame(frame: gpd.GeoDataFrame) -> None:
 
 
 def _check_lang(lang: str) -> None:
-    if lang not in _TEXT["no_data"]:
-        raise ValueError(f"lang must be one of {sorted(_TEXT['no_data'])}, not {lang!r}.")
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {sorted(LANGUAGES)}, not {lang!r}.")
 
 
 def _classes_on_map(
@@ -310,7 +261,7 @@ def _row_labels(tooltip_rows: Mapping[str, Mapping[str, str]]) -> list[str]:
 
 
 def _unit_label(name: object, unit_type: object) -> str:
-    kind = "" if pd.isna(unit_type) else str(unit_type).strip()
+    kind = unit_type.strip() if isinstance(unit_type, str) else ""
     return html.escape(f"{name} ({kind})" if kind else str(name))
 
 
@@ -343,63 +294,48 @@ def _unit_records(
     return records
 
 
-def _style_js() -> str:
-    return _STYLE_JS % {"selected": json.dumps(SELECTED_STYLE), "base": json.dumps(BASE_STYLE)}
+def _style_args() -> str:
+    return f"{json.dumps(SELECTED_STYLE)}, {json.dumps(BASE_STYLE)}"
 
 
 class TopologyData(folium.MacroElement):
     """Adds the units to its parent GeoJson layer from an embedded TopoJSON.
 
     TopoJSON stores each shared border once as delta-encoded integers, so the page is
-    about a third of the equivalent GeoJSON. The decoder below is ours (a few lines of
-    the TopoJSON specification: arcs, delta decoding, ``~i`` for reversed arcs); no
-    library is loaded. Each unit becomes one GeoJSON feature, hence one SVG path.
+    about a third of the equivalent GeoJSON. The decoder is ours,
+    ``povmap.addTopology`` in ``choropleth.js`` (a few lines of the TopoJSON
+    specification: arcs, delta decoding, ``~i`` for reversed arcs); no library is
+    loaded. Each unit becomes one GeoJSON feature, hence one SVG path.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var topo = {{ this.topology }};
-            var t = topo.transform, sx = t.scale[0], sy = t.scale[1],
-                tx = t.translate[0], ty = t.translate[1];
-            var arcs = topo.arcs.map(function (arc) {
-                var x = 0, y = 0;
-                return arc.map(function (d) { x += d[0]; y += d[1];
-                    return [x * sx + tx, y * sy + ty]; });
-            });
-            function ring(ids) {
-                var out = [];
-                ids.forEach(function (i) {
-                    var pts = i < 0 ? arcs[~i].slice().reverse() : arcs[i];
-                    out = out.concat(out.length ? pts.slice(1) : pts);
-                });
-                return out;
-            }
-            function polygon(rings) { return rings.map(ring); }
-            var features = topo.objects.units.geometries.map(function (g) {
-                var coords = g.type === "Polygon" ? polygon(g.arcs) : g.arcs.map(polygon);
-                return {type: "Feature", properties: g.properties,
-                        geometry: {type: g.type, coordinates: coords}};
-            });
-            {{ this._parent.get_name() }}.addData(
-                {type: "FeatureCollection", features: features});
-        })();
+        povmap.addTopology({{ this._parent.get_name() }}, {{ this.topology }});
         {% endmacro %}
         """
     )
 
     def __init__(self, topology: bytes) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "TopologyData"
         # Properties are HTML-escaped already; "</" is escaped so it cannot end the script.
         self.topology = topology.decode("utf-8").replace("</", "<\\/")
 
 
-_SKELETONS: dict[str, dict[str, Any]] = {}
+@dataclass(frozen=True)
+class _Skeleton:
+    """The geometry part of a topology: quantisation, geometry per code, arcs as JSON."""
+
+    transform: dict[str, Any]
+    geoms: dict[str, dict[str, Any]]
+    arcs_json: str
 
 
-def _skeleton(frame: gpd.GeoDataFrame) -> dict[str, Any]:
+_SKELETONS: dict[str, _Skeleton] = {}
+
+
+def _skeleton(frame: gpd.GeoDataFrame) -> _Skeleton:
     """The geometry part of the topology (arcs, per-code geometries), memoised.
 
     Changing the indicator or year only changes properties, so the arcs of a given
@@ -414,23 +350,23 @@ def _skeleton(frame: gpd.GeoDataFrame) -> dict[str, Any]:
             _SKELETONS.pop(next(iter(_SKELETONS)))
         topo = json.loads(web_topojson(frame[["code", "geometry"]], name_column=None))
         geoms = {g["properties"]["code"]: g for g in topo["objects"]["units"]["geometries"]}
-        _SKELETONS[digest] = {"transform": topo["transform"], "geoms": geoms,
-                              "arcs_json": json.dumps(topo["arcs"], separators=(",", ":"))}
+        _SKELETONS[digest] = _Skeleton(topo["transform"], geoms,
+                                       json.dumps(topo["arcs"], separators=(",", ":")))
     return _SKELETONS[digest]
 
 
 def _topology(frame: gpd.GeoDataFrame, props: list[dict[str, Any]]) -> bytes:
     skel = _skeleton(frame)
     geometries = [
-        {"type": skel["geoms"][p["code"]]["type"], "arcs": skel["geoms"][p["code"]]["arcs"],
+        {"type": skel.geoms[p["code"]]["type"], "arcs": skel.geoms[p["code"]]["arcs"],
          "properties": {k: v for k, v in p.items() if v is not None}}
         for p in props
     ]
-    head = {"type": "Topology", "transform": skel["transform"],
+    head = {"type": "Topology", "transform": skel.transform,
             "objects": {"units": {"type": "GeometryCollection", "geometries": geometries}}}
     body = json.dumps(head, separators=(",", ":"), ensure_ascii=False)
     # The arcs were serialised once with the skeleton; splice them in.
-    return (body[:-1] + ',"arcs":' + skel["arcs_json"] + "}").encode()
+    return (body[:-1] + ',"arcs":' + skel.arcs_json + "}").encode()
 
 
 def _units_layer(
@@ -449,18 +385,18 @@ def _units_layer(
     stub = {k: "" for k in records[0] if k != "selected"}
     tooltip = folium.GeoJsonTooltip(
         fields=["name", *(f"t{i}" for i in range(len(row_labels)))],
-        aliases=[html.escape(_TEXT["unit"][lang]), *(html.escape(r) for r in row_labels)],
+        aliases=[html.escape(t("map_unit", lang)), *(html.escape(r) for r in row_labels)],
         class_name="povmap-tooltip",
         sticky=True,
     )
-    each_feature = _EACH_FEATURE_JS % {"style": _style_js(), "hover": json.dumps(HOVER_STYLE)}
+    each_feature = f"povmap.unitEvents({_style_args()}, {json.dumps(HOVER_STYLE)})"
     layer = folium.GeoJson(
         {"type": "FeatureCollection",
          "features": [{"type": "Feature", "properties": stub, "geometry": None}]},
         name=UNITS_LAYER,
         tooltip=tooltip,
         on_each_feature=folium.JsCode(each_feature),
-        style=folium.JsCode(_style_js()),
+        style=folium.JsCode(f"povmap.unitStyle({_style_args()})"),
         className=UNIT_CLASS,
     )
     TopologyData(topology).add_to(layer)
@@ -518,11 +454,11 @@ def _legend_control(
     dom_id = _dom_id("legend")
     rows = [_legend_row(i, c, lb, n) for i, (c, lb, n) in
             enumerate(zip(colours, labels, counts, strict=True))]
-    rows.append(_legend_row(-1, NO_DATA_COLOUR, _TEXT["no_data"][lang], no_data_count,
+    rows.append(_legend_row(-1, NO_DATA_COLOUR, t("no_data", lang), no_data_count,
                             " povmap-no-data"))
     markup = (
         f'<div id="{dom_id}" class="povmap-legend" role="group" '
-        f'aria-label="{html.escape(_TEXT["legend"][lang])}">'
+        f'aria-label="{html.escape(t("legend", lang))}">'
         f'<div class="povmap-legend-title">{html.escape(unit_label)}</div>'
         + "".join(rows) + "</div>"
     )
@@ -562,14 +498,18 @@ def legend_markup(
     unit_label: str,
     lang: str = "vi",
 ) -> str:
-    """The legend as standalone, escaped HTML (with its CSS) for use outside the map."""
+    """The legend as standalone, escaped HTML for use outside the map.
+
+    Styled by ``choropleth.css`` (the map links it; a page showing the legend elsewhere
+    adds it itself).
+    """
     _check_lang(lang)
     _check_legend(colours, labels, counts)
     control = _legend_control(colours, labels, counts, no_data_count, unit_label, lang)
-    return _CSS + control.markup
+    return str(control.markup)
 
 
-def base_map(bounds: Sequence[float], outline: gpd.GeoDataFrame | None = None,
+def base_map(bounds: Iterable[float], outline: gpd.GeoDataFrame | None = None,
              urls: AssetUrls = ASSET_URLS) -> folium.Map:
     """Empty offline map fitted to ``bounds`` (minx, miny, maxx, maxy), with an outline."""
     minx, miny, maxx, maxy = (float(v) for v in bounds)
@@ -579,5 +519,4 @@ def base_map(bounds: Sequence[float], outline: gpd.GeoDataFrame | None = None,
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     if outline is not None:
         _outline_layer(outline).add_to(fmap)
-    StyleSheet().add_to(fmap)
     return fmap

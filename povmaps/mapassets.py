@@ -7,11 +7,13 @@ stays blank. Our maps need Leaflet alone (no markers, no popups, embedded GeoJSO
 class-level lists of folium are left alone.
 
 Where the files come from: Leaflet 1.9.3's ``dist`` files (BSD-2-Clause) are vendored
-unchanged in ``dashboard/static/vendor/leaflet/`` with their licence, so a plain
-``streamlit run dashboard/app.py`` draws the map with no setup step and no network.
-Streamlit serves that folder at ``/app/static/`` when ``server.enableStaticServing`` is
-true (the folder is ``static/`` beside the main script ``dashboard/app.py``). This
-package only knows the URLs; it never reads or writes the files.
+unchanged in ``dashboard/static/vendor/leaflet/`` with their licence, and our own
+script and style sheet (:data:`MAP_FILES`: style, hover, TopoJSON decoder, controls)
+live in ``dashboard/static/povmap/``, so a plain ``streamlit run dashboard/app.py``
+draws the map with no setup step and no network. Streamlit serves ``dashboard/static/``
+at ``/app/static/`` when ``server.enableStaticServing`` is true (the folder is
+``static/`` beside the main script ``dashboard/app.py``). This package only knows the
+URLs; it never reads or writes the files.
 
 How ``st_folium`` uses this: its component iframe (``/component/…/index.html``, same
 origin as the app) bundles no Leaflet; it loads every ``default_js`` / ``default_css``
@@ -30,7 +32,10 @@ from typing import Any
 import folium
 
 STATIC_URL = "/app/static"
-VENDOR_URL = f"{STATIC_URL}/vendor/leaflet"
+LEAFLET_DIR = "vendor/leaflet"
+MAP_DIR = "povmap"
+#: Our files under ``/app/static/povmap/``: what every map script calls, and its CSS.
+MAP_FILES: tuple[str, ...] = ("choropleth.js", "choropleth.css")
 #: Files under ``/app/static/vendor/leaflet/`` (``leaflet.css`` refers to ``images/``).
 ASSET_FILES: tuple[str, ...] = (
     "leaflet.js",
@@ -48,20 +53,32 @@ _LINK_PATTERN = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)=\"([^\"]*)\"
 
 @dataclass(frozen=True)
 class AssetUrls:
-    """URLs of the local Leaflet files as the browser requests them."""
+    """URLs of the local files as the browser requests them: Leaflet, then ours."""
 
     js: str
     css: str
+    map_js: str
+    map_css: str
+
+    @property
+    def scripts(self) -> list[str]:
+        """Scripts in loading order (Leaflet first: ours calls it)."""
+        return [self.js, self.map_js]
+
+    @property
+    def stylesheets(self) -> list[str]:
+        """Style sheets in loading order (ours after Leaflet's, to override it)."""
+        return [self.css, self.map_css]
 
 
-def asset_urls(prefix: str = VENDOR_URL) -> AssetUrls:
-    """Local URLs of ``leaflet.js`` and ``leaflet.css`` under ``prefix``.
+def asset_urls(static: str = STATIC_URL) -> AssetUrls:
+    """Local URLs of Leaflet and of the map's own script and CSS under ``static``.
 
     Parameters
     ----------
-    prefix : str, default "/app/static/vendor/leaflet"
-        Where the vendor folder is served; behind ``server.baseUrlPath = "povmap"`` use
-        ``"/povmap/app/static/vendor/leaflet"``.
+    static : str, default "/app/static"
+        Where Streamlit serves ``dashboard/static/``; behind
+        ``server.baseUrlPath = "povmap"`` use ``"/povmap/app/static"``.
 
     Returns
     -------
@@ -69,23 +86,26 @@ def asset_urls(prefix: str = VENDOR_URL) -> AssetUrls:
 
     Examples
     --------
-    >>> asset_urls().js
-    '/app/static/vendor/leaflet/leaflet.js'
+    >>> urls = asset_urls()
+    >>> urls.js, urls.map_js
+    ('/app/static/vendor/leaflet/leaflet.js', '/app/static/povmap/choropleth.js')
     """
-    base = prefix.rstrip("/")
-    return AssetUrls(js=f"{base}/leaflet.js", css=f"{base}/leaflet.css")
+    base = static.rstrip("/")
+    leaflet, ours = f"{base}/{LEAFLET_DIR}", f"{base}/{MAP_DIR}"
+    return AssetUrls(js=f"{leaflet}/leaflet.js", css=f"{leaflet}/leaflet.css",
+                     map_js=f"{ours}/{MAP_FILES[0]}", map_css=f"{ours}/{MAP_FILES[1]}")
 
 
 ASSET_URLS = asset_urls()
 
 
 def offline_map(*, urls: AssetUrls = ASSET_URLS, **kwargs: Any) -> folium.Map:
-    """A ``folium.Map`` that loads only the local Leaflet and no tiles by default.
+    """A ``folium.Map`` that loads only local files and no tiles by default.
 
     Parameters
     ----------
     urls : AssetUrls, default :data:`ASSET_URLS`
-        Where the browser finds ``leaflet.js`` and ``leaflet.css``.
+        Where the browser finds Leaflet and the map's own script and CSS.
     **kwargs
         Passed to ``folium.Map``. ``tiles`` defaults to the layer configured by
         ``POVMAP_TILES`` (see :func:`tile_layer`), or none.
@@ -97,16 +117,15 @@ def offline_map(*, urls: AssetUrls = ASSET_URLS, **kwargs: Any) -> folium.Map:
 
     Examples
     --------
-    >>> fmap = offline_map()
-    >>> fmap.default_js
-    [('leaflet', '/app/static/vendor/leaflet/leaflet.js')]
-    """
+    >>> offline_map().default_js
+    [('leaflet', '/app/static/vendor/leaflet/leaflet.js'), ('povmap', '/app/static/povmap/choropleth.js')]
+    """  # noqa: E501
     if "tiles" not in kwargs:
         kwargs["tiles"] = tile_layer()
     fmap = folium.Map(**kwargs)
     # Instance attributes: folium's class-level lists (shared by every Map) stay intact.
-    fmap.default_js = [("leaflet", urls.js)]
-    fmap.default_css = [("leaflet_css", urls.css)]
+    fmap.default_js = [("leaflet", urls.js), ("povmap", urls.map_js)]
+    fmap.default_css = [("leaflet_css", urls.css), ("povmap_css", urls.map_css)]
     return fmap
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.classify import Classification, class_colours, class_labels, classify
 from analysis.mapdata import MapValues, map_values
-from povcore.i18n import format_change, format_number, format_value, t
+from povcore.i18n import decimals_of, format_change, format_number, format_value, t
 from povcore.indicators import get_indicator
 from povcore.units import get_version, registry
 from povmaps.choropleth import legend_markup, units_group
@@ -50,7 +50,7 @@ def title_of(state: ViewState, year: int, lang: str) -> str:
 
 
 def _tooltip_rows(mv: MapValues, lang: str) -> dict[str, dict[str, str]]:
-    unit = _unit(mv.indicator, lang)
+    ind = get_indicator(mv.indicator)
     n = int(mv.values.notna().sum())
     value_l, rank_l, change_l = t("value", lang), t("rank", lang), t("change", lang)
     rows: dict[str, dict[str, str]] = {}
@@ -60,9 +60,9 @@ def _tooltip_rows(mv: MapValues, lang: str) -> dict[str, dict[str, str]]:
                                          mv.change.reindex(mv.values.index).tolist(),
                                          strict=True):
         rows[code] = {
-            value_l: format_value(value, unit, lang),
+            value_l: format_value(value, ind, lang),
             rank_l: "—" if pd.isna(rank) else f"{int(rank)}/{n}",
-            change_l: format_change(change, unit, lang),
+            change_l: format_change(change, ind, lang),
         }
     return rows
 
@@ -120,7 +120,7 @@ def build_view(obs: pd.DataFrame, state: ViewState, year: int, frame: gpd.GeoDat
                    state.breaks if state.scheme == "manual" else None)
     colours = list(class_colours(cls, state.palette))
     unit = _unit(state.indicator, lang)
-    decimals = 2 if unit == "%" else 0
+    decimals = decimals_of(state.indicator)
     labels = class_labels(cls, lambda v: format_number(v, lang, decimals))
     group = units_group(frame, mv.values, cls.yb, colours,
                         tooltip_rows=_tooltip_rows(mv, lang), selected=_on_map(state, frame),

@@ -157,3 +157,21 @@ def serve() -> Iterator[Callable[[Path], Server]]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium (Debian's) for the whole session, shared by every browser test.
+
+    Playwright's sync API runs one event loop per process: a second ``sync_playwright()``
+    while this one is open fails, so browser tests take this fixture instead.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from dashboard.launch import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                      args=list(CHROMIUM_ARGS))
+        yield chromium
+        chromium.close()

@@ -11,25 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
-from collections.abc import Iterator
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from app_server import (
+from playwright.sync_api import expect
+
+from dashboard.launch import (
     ARTEFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    ROOT,
     AppServer,
     AppStartError,
     is_local,
     start_app,
     stop_app,
 )
-from playwright.sync_api import expect, sync_playwright
-
 from povcore.indicators import get_indicator
 from povcore.units import registry
 
@@ -144,16 +144,6 @@ def app(shared_geodata: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     stop_app(server)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium (Debian's) for the session."""
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                      args=list(CHROMIUM_ARGS))
-        yield chromium
-        chromium.close()
-
-
 def _new_session(browser: Any, app: AppServer) -> Session:
     context = browser.new_context(viewport={"width": 1400, "height": 1000},
                                   service_workers="block", locale="vi-VN")
@@ -262,42 +252,86 @@ def _map_view(s: Session) -> tuple[float, float, float]:
     return float(zoom), float(lat), float(lng)
 
 
-def _wait_for_view_change(s: Session, old: tuple[float, float, float]) -> None:
-    """Wait (up to 10 s) until the map's zoom or centre differs from ``old``."""
-    deadline = time.monotonic() + 10
-    while _map_view(s) == old and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(0.5)  # let Leaflet finish its zoom animation
+# st_folium answers each map move (Leaflet "moveend", debounced) in its
+# updateComponentValue(map): it reads map.getBounds(), then calls
+# Streamlit.setComponentValue only if the returned objects changed, and only that call
+# makes Streamlit rerun the page. The watch counts both and keeps the view each answer
+# saw, so a test can wait for the component's answer to a move (an event, not a delay)
+# and then see whether it asked for a rerun.
+_WATCH_COMPONENT_JS = """el => {
+    const w = el.ownerDocument.defaultView;
+    const watch = w.__povmapWatch = {answers: 0, sends: 0, view: null};
+    const getBounds = w.map.getBounds;
+    w.map.getBounds = function () {
+        if ((new Error().stack || "").includes("updateComponentValue")) {
+            const c = this.getCenter();
+            watch.answers += 1;
+            watch.view = [this.getZoom(), c.lat, c.lng];
+        }
+        return getBounds.apply(this, arguments);
+    };
+    const send = w.Streamlit.setComponentValue;
+    w.Streamlit.setComponentValue = function () {
+        watch.sends += 1;
+        return send.apply(this, arguments);
+    };
+}"""
+
+
+def _watch(s: Session) -> dict[str, int]:
+    return dict(s.units.first.evaluate("el => el.ownerDocument.defaultView.__povmapWatch"))
+
+
+def _move_and_wait(s: Session, move: Callable[[], None]) -> tuple[float, float, float]:
+    """Make a map ``move``, wait until st_folium has answered it; the view it answered.
+
+    Only an answer given after the move began, at a view other than the one before it,
+    counts (a straggling answer to an earlier move shows the earlier view).
+    """
+    before = _map_view(s)
+    answers = _watch(s)["answers"]
+    move()
+    view = s.frame.locator("body").evaluate(
+        "(body, [n, old]) => new Promise(resolve => { const w = body.ownerDocument.defaultView;"
+        " (function poll() { const a = w.__povmapWatch;"
+        " if (a.answers > n && JSON.stringify(a.view) !== JSON.stringify(old)) resolve(a.view);"
+        " else w.requestAnimationFrame(poll); })(); })", [answers, list(before)])
+    return float(view[0]), float(view[1]), float(view[2])
 
 
 def test_pan_and_zoom_do_not_rerun(session: Session) -> None:
     s = session
     s.goto("/")
     s.wait_for_map(N_2025)
-    time.sleep(1.0)
     runs = s.runs()
+    s.units.first.evaluate(_WATCH_COMPONENT_JS)
     box = s.page.locator(MAP_FRAME).bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     start = _map_view(s)
-    s.page.mouse.move(cx, cy)
-    s.page.mouse.down()
-    s.page.mouse.move(cx + 120, cy + 60, steps=12)
-    s.page.mouse.up()
-    _wait_for_view_change(s, start)
-    panned = _map_view(s)
+
+    def drag() -> None:
+        s.page.mouse.move(cx, cy)
+        s.page.mouse.down()
+        s.page.mouse.move(cx + 120, cy + 60, steps=12)
+        s.page.mouse.up()
+
+    panned = _move_and_wait(s, drag)
     assert panned[0] == start[0]
     assert panned[1:] != start[1:], "the drag did not pan the map"
-    s.page.mouse.move(cx, cy)
-    s.page.mouse.wheel(0, -240)
-    _wait_for_view_change(s, panned)
-    wheeled = _map_view(s)
+
+    def wheel() -> None:
+        s.page.mouse.move(cx, cy)
+        s.page.mouse.wheel(0, -240)
+
+    wheeled = _move_and_wait(s, wheel)
     assert wheeled[0] > panned[0], "the mouse wheel did not zoom in"
-    s.frame.locator("a.leaflet-control-zoom-in").click()
-    _wait_for_view_change(s, wheeled)
-    assert _map_view(s)[0] > wheeled[0], "the + button did not zoom in"
-    time.sleep(2.0)
-    s.shot("c_after_pan_and_zoom")
+    zoomed = _move_and_wait(s, s.frame.locator("a.leaflet-control-zoom-in").click)
+    assert zoomed[0] > wheeled[0], "the + button did not zoom in"
+    # Every move has been answered: had one asked for a rerun, it would be counted here.
+    assert _watch(s)["sends"] == 0, "st_folium asked Streamlit to rerun after a pan or zoom"
+    s.wait_idle()
     assert s.runs() == runs, "panning or zooming the map reran the page script"
+    s.shot("c_after_pan_and_zoom")
     assert s.page.locator("#povmap-selected").count() == 0
     assert s.page_errors == []
     _assert_local_only(s)
@@ -316,5 +350,61 @@ def test_shared_link_reopens_view(session: Session) -> None:
     assert selected.get_attribute("data-code") == "26068"
     assert s.units.count() == N_2025
     s.shot("d_shared_link_poor_a_2024_current_26068")
+    assert s.page_errors == []
+    _assert_local_only(s)
+
+
+def _tracked_copy(dest: Path) -> Path:
+    """The repository's git-tracked files (as in the working tree) copied to ``dest``.
+
+    What a fresh clone has: no ``data/``, nothing ``povmap setup`` could have written.
+    """
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                            check=True).stdout.decode("utf-8").split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def plain_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """``streamlit run dashboard/app.py`` in a copy of the tracked files, never set up.
+
+    The store gets the demo data from ``povmap demo`` (an import, nothing else); no
+    POVMAP_GEODATA, so the app draws its approximate boundaries.
+    """
+    tmp = tmp_path_factory.mktemp("plain")
+    checkout = _tracked_copy(tmp / "checkout")
+    try:
+        server = start_app(tmp / "data", None, ARTEFACTS / "browser_plain_streamlit.log",
+                           prepare=("demo",), root=checkout)
+    except AppStartError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    stop_app(server)
+
+
+def test_plain_streamlit_run_draws_the_map_offline(browser: Any, plain_app: AppServer) -> None:
+    s = _new_session(browser, plain_app)
+    served: dict[str, int] = {}
+    s.page.on("response", lambda r: served.__setitem__(
+        r.url.removeprefix(plain_app.url), r.status) if "/app/static/" in r.url else None)
+    try:
+        s.goto("/")
+        s.wait_for_map(N_2025)
+        s.shot("e_plain_streamlit_run_approximate_95_units")
+        fills = set(s.units.evaluate_all("ps => ps.map(p => p.getAttribute('fill'))"))
+    finally:
+        s.context.close()
+    # Leaflet and the map's own files came from the tracked dashboard/static/.
+    assert served == {"/app/static/vendor/leaflet/leaflet.js": 200,
+                      "/app/static/vendor/leaflet/leaflet.css": 200,
+                      "/app/static/povmap/choropleth.js": 200,
+                      "/app/static/povmap/choropleth.css": 200}
+    # The default view: quantiles in 5 classes of ColorBrewer YlOrRd, every unit with data.
+    assert fills == {"#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"}
     assert s.page_errors == []
     _assert_local_only(s)

@@ -11,17 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_server import (
+from playwright.sync_api import expect
+
+from dashboard.launch import (
     ARTEFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     AppServer,
     AppStartError,
     is_local,
     start_app,
     stop_app,
 )
-from playwright.sync_api import expect, sync_playwright
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata, pytest.mark.slow]
 
@@ -50,7 +49,7 @@ def _idle(page: Any) -> None:
         timeout=TIMEOUT_MS)
 
 
-def test_status_map_and_tasks_page(app: AppServer) -> None:
+def test_status_map_and_tasks_page(app: AppServer, browser: Any) -> None:
     blocked: list[str] = []
 
     def guard(route: Any) -> None:
@@ -60,29 +59,25 @@ def test_status_map_and_tasks_page(app: AppServer) -> None:
             blocked.append(route.request.url)
             route.abort()
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=list(CHROMIUM_ARGS))
-        context = browser.new_context(viewport={"width": 1400, "height": 1600},
-                                      service_workers="block", locale="vi-VN")
-        context.route("**/*", guard)
-        page = context.new_page()
-        page.goto(app.url + "/", wait_until="domcontentloaded")
-        page.frame_locator(MAP_FRAME).locator(UNIT).first.wait_for(timeout=TIMEOUT_MS)
-        page.goto(app.url + "/tien-do", wait_until="domcontentloaded")
-        units = page.frame_locator(MAP_FRAME).locator(UNIT)
-        expect(units).to_have_count(95, timeout=TIMEOUT_MS)  # phase 2026–2030: all 95
-        _idle(page)
-        expect(page.get_by_text("Giảm 10 % hộ nghèo A so với cuối năm 2025")).to_be_visible()
-        fills = set(units.evaluate_all("els => els.map(e => e.getAttribute('fill'))"))
-        assert fills <= {"#1a9850", "#91cf60", "#fc8d59", "#d73027", "#9e9ac8"}
-        assert len(fills) >= 2
-        page.screenshot(path=str(ARTEFACTS / "browser_progress.png"), full_page=True)
-        page.goto(app.url + "/nhiem-vu", wait_until="domcontentloaded")
-        _idle(page)
-        expect(page.get_by_text("22 nhiệm vụ theo Phụ lục Kế hoạch 60/KH-UBND")).to_be_visible(
-            timeout=TIMEOUT_MS)
-        page.screenshot(path=str(ARTEFACTS / "browser_tasks.png"), full_page=True)
-        context.close()
-        browser.close()
+    context = browser.new_context(viewport={"width": 1400, "height": 1600},
+                                  service_workers="block", locale="vi-VN")
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.goto(app.url + "/", wait_until="domcontentloaded")
+    page.frame_locator(MAP_FRAME).locator(UNIT).first.wait_for(timeout=TIMEOUT_MS)
+    page.goto(app.url + "/tien-do", wait_until="domcontentloaded")
+    units = page.frame_locator(MAP_FRAME).locator(UNIT)
+    expect(units).to_have_count(95, timeout=TIMEOUT_MS)  # phase 2026–2030: all 95
+    _idle(page)
+    expect(page.get_by_text("Giảm 10 % hộ nghèo A so với cuối năm 2025")).to_be_visible()
+    fills = set(units.evaluate_all("els => els.map(e => e.getAttribute('fill'))"))
+    assert fills <= {"#1a9850", "#91cf60", "#fc8d59", "#d73027", "#9e9ac8"}
+    assert len(fills) >= 2
+    page.screenshot(path=str(ARTEFACTS / "browser_progress.png"), full_page=True)
+    page.goto(app.url + "/nhiem-vu", wait_until="domcontentloaded")
+    _idle(page)
+    expect(page.get_by_text("22 nhiệm vụ theo Phụ lục Kế hoạch 60/KH-UBND")).to_be_visible(
+        timeout=TIMEOUT_MS)
+    page.screenshot(path=str(ARTEFACTS / "browser_tasks.png"), full_page=True)
+    context.close()
     assert blocked == [], f"requests left 127.0.0.1: {blocked}"

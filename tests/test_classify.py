@@ -14,9 +14,6 @@ from hypothesis import strategies as st
 from analysis.classify import (
     MAX_CLASSES,
     MIN_CLASSES,
-    NO_DATA_COLOUR,
-    NO_DATA_LABEL_EN,
-    NO_DATA_LABEL_VI,
     PALETTES,
     SCHEMES,
     class_colours,
@@ -25,6 +22,7 @@ from analysis.classify import (
     palette,
 )
 from povcore.errors import PovmapError
+from povmaps.choropleth import legend_markup
 
 
 def vi(v: float) -> str:
@@ -173,9 +171,19 @@ def test_class_label_of_single_value_class() -> None:
 
 
 def test_no_data_label_and_colour() -> None:
-    assert NO_DATA_LABEL_VI == "Không có dữ liệu"
-    assert NO_DATA_LABEL_EN == "No data"
-    assert NO_DATA_COLOUR == "#bdbdbd"
+    """Units without data get class -1, drawn light grey as "Không có dữ liệu"."""
+    c = classify(series([1.0, None, 3.0, 4.0, None]), "quantiles", k=3)
+    assert c.yb.tolist()[1::3] == [-1, -1]
+    rows = {}
+    for lang in ("vi", "en"):
+        markup = legend_markup(class_colours(c, "Reds"), class_labels(c, vi), list(c.counts),
+                               c.no_data_count, "%", lang)
+        rows[lang] = re.search(
+            r'data-class="-1"><span class="povmap-swatch" style="background-color:(#\w+)">'
+            r'</span><span class="povmap-legend-label">([^<]*)</span>'
+            r'<span class="povmap-legend-count">(\d+)</span>', markup).groups()
+    assert rows == {"vi": ("#cccccc", "Không có dữ liệu", "2"),
+                    "en": ("#cccccc", "No data", "2")}
 
 
 # ---------------------------------------------------------------- invariant
@@ -246,11 +254,30 @@ def test_palette_values() -> None:
     assert palette("Blues", 3) == ("#deebf7", "#9ecae1", "#3182bd")
 
 
-def test_palettes_match_branca_colorbrewer() -> None:
-    utilities = pytest.importorskip("branca.utilities")
-    for name, sizes in PALETTES.items():
-        for k, colours in sizes.items():
-            assert list(colours) == [c.lower() for c in utilities.color_brewer(name, k)]
+# ColorBrewer 2.0 YlOrRd, typed from colorbrewer2.org: every size the app offers.
+YLORRD = {
+    3: ("#ffeda0", "#feb24c", "#f03b20"),
+    4: ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"),
+    5: ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
+    6: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"),
+    7: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
+    8: ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
+    9: ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026",
+        "#800026"),
+}
+
+
+@pytest.mark.parametrize("k", sorted(YLORRD))
+def test_palette_is_colorbrewer_at_every_size(k: int) -> None:
+    assert palette("YlOrRd", k) == YLORRD[k]
+
+
+def test_palette_ends_typed_by_hand() -> None:
+    ends = {name: (palette(name, 9)[0], palette(name, 9)[-1]) for name in PALETTES}
+    assert ends == {"YlOrRd": ("#ffffcc", "#800026"), "OrRd": ("#fff7ec", "#7f0000"),
+                    "Reds": ("#fff5f0", "#67000d"), "Blues": ("#f7fbff", "#08306b"),
+                    "YlGnBu": ("#ffffd9", "#081d58"), "Purples": ("#fcfbfd", "#3f007d"),
+                    "Greens": ("#f7fcf5", "#00441b")}
 
 
 @pytest.mark.parametrize(("name", "k", "message"), [

@@ -1,4 +1,7 @@
-"""A boundary file whose unit name is an HTML payload must never reach the map as HTML."""
+"""HTML in any text the map shows (unit names, tooltips, legend, title) is shown as text."""
+
+import json
+import re
 
 import folium
 import pandas as pd
@@ -7,9 +10,19 @@ from analysis.classify import classify
 from geodata.approximate import approximate_boundaries
 from geodata.boundaries import load_boundaries
 from povcore.config import settings
-from povmaps.choropleth import build_choropleth, units_group
+from povmaps.choropleth import build_choropleth, legend_markup, units_group
 
 XSS = "<img src=x onerror=alert(1)>"
+ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+REDS = ["#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"]
+
+
+def _features(page: str) -> dict[str, dict[str, str]]:
+    """Properties of the units embedded in the page, by code (JSON-decoded)."""
+    (raw,) = re.findall(r"povmap\.addTopology\(geo_json_\w+, (\{.*\})\);", page)
+    topo = json.loads(raw.replace("<\\/", "</"))
+    return {g["properties"]["code"]: g["properties"]
+            for g in topo["objects"]["units"]["geometries"]}
 
 
 def test_user_boundary_file_with_html_name(tmp_path):
@@ -22,18 +35,36 @@ def test_user_boundary_file_with_html_name(tmp_path):
     b = load_boundaries("2025", "commune", cfg)
     assert b.source.startswith("tệp của người dùng")
     assert len(b.frame) == 95
-    # Names shown are the registry's official names, not the file's.
-    row = b.frame[b.frame["code"] == "26068"].iloc[0]
-    assert row["name"] == "Phường Biên Hòa"
+    # The file's name does not reach the map: the registry's official name replaces it.
+    units = b.frame.set_index("code")
+    assert units.loc["26068", "name"] == "Phường Biên Hòa"
+    assert XSS not in set(b.frame["name"])
+    # Where the map does take its text from (the frame's name and type, the tooltip
+    # rows), HTML is escaped: the payload goes there.
+    shown = b.frame.copy()
+    shown.loc[shown["code"] == "26068", "name"] = XSS
+    shown.loc[shown["code"] == "25195", "type"] = XSS
     values = pd.Series(range(95), index=b.frame["code"].to_numpy(), dtype=float)
     cls = classify(values, "quantiles", 5)
     fmap = folium.Map(tiles=None)
-    units_group(b.frame, values, cls.yb, ["#fee5d9", "#fcae91", "#fb6a4a", "#de2d26",
-                                          "#a50f15"], lang="vi").add_to(fmap)
+    units_group(shown, values, cls.yb, REDS, lang="vi",
+                tooltip_rows={"26068": {XSS: XSS}}).add_to(fmap)
     page = fmap.get_root().render()
     assert XSS not in page
-    assert "onerror" not in page
-    assert "Phường Biên Hòa" in page
+    props = _features(page)
+    assert props["26068"]["name"] == f"{ESCAPED} ({units.loc['26068', 'type']})"
+    assert props["25195"]["name"] == f"{units.loc['25195', 'name']} ({ESCAPED})"
+    assert props["26068"]["t0"] == ESCAPED
+    # The tooltip heading (alias) is escaped too; tojson writes "&" as \u0026.
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page
+    assert page.count("onerror") == 4  # name, type, tooltip value and heading
+
+
+def test_legend_title_and_labels_with_html_render_as_text():
+    markup = legend_markup(REDS[:3], [XSS, "2", "3"], [1, 1, 1], 0, XSS, "vi")
+    assert XSS not in markup
+    assert f'<div class="povmap-legend-title">{ESCAPED}</div>' in markup
+    assert f'<span class="povmap-legend-label">{ESCAPED}</span>' in markup
 
 
 def test_html_name_in_the_frame_renders_as_text():
@@ -41,8 +72,11 @@ def test_html_name_in_the_frame_renders_as_text():
     frame.loc[frame["code"] == "26068", "name"] = XSS
     values = pd.Series(1.0, index=frame["code"].to_numpy())
     yb = pd.Series(0, index=frame["code"].to_numpy())
-    page = build_choropleth(frame, values, yb, ["#fee5d9"], ["1"], [95], 0, "T", "%",
-                            tooltip_rows={"26068": {"Ghi chú": XSS}}).get_root().render()
+    page = build_choropleth(frame, values, yb, ["#fee5d9"], ["1"], [95], 0, XSS, "%",
+                            flags=[XSS], tooltip_rows={"26068": {"Ghi chú": XSS}}
+                            ).get_root().render()
     assert XSS not in page
     assert "&lt;img src=x onerror=alert(1)&gt; (Phường)" in page
-    assert page.count("onerror") == 2  # the name and the tooltip row, both escaped
+    assert f'<div class="povmap-title-text">{ESCAPED}</div>' in page
+    assert f'<span class="povmap-flag">{ESCAPED}</span>' in page
+    assert page.count("onerror") == 4  # name, tooltip row, title and flag, all escaped

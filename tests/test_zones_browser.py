@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_server import (
+from playwright.sync_api import expect
+
+from dashboard.launch import (
     ARTEFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     ROOT,
     AppServer,
     AppStartError,
@@ -26,7 +26,6 @@ from app_server import (
     start_app,
     stop_app,
 )
-from playwright.sync_api import expect, sync_playwright
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata, pytest.mark.slow]
 
@@ -71,23 +70,20 @@ def app(shared_geodata: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 @pytest.fixture
-def page(app: AppServer) -> Iterator[tuple[Any, list[str]]]:
+def page(app: AppServer, browser: Any) -> Iterator[tuple[Any, list[str]]]:
     blocked: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=list(CHROMIUM_ARGS))
-        context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})
 
-        def guard(route: Any) -> None:
-            if is_local(route.request.url):
-                route.continue_()
-            else:
-                blocked.append(route.request.url)
-                route.abort()
+    def guard(route: Any) -> None:
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
 
-        context.route("**/*", guard)
-        yield context.new_page(), blocked
-        browser.close()
+    context.route("**/*", guard)
+    yield context.new_page(), blocked
+    context.close()
 
 
 def test_zone_overlays_ranking_layer_and_zone_popup(app: AppServer,

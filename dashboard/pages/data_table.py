@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from numbers import Real
+
 import streamlit as st
 
 from dashboard import controls, header
 from dashboard.context import map_context
 from dashboard.exports import table_csv, table_xlsx
-from povcore.i18n import format_number, t
+from povcore.i18n import decimals_of, format_number, t
 from povmaps.viewstate import to_query
 
 lang = header.lang()
@@ -27,12 +30,18 @@ if name_filter:
     hits = set(controls.search_matches(view.table, name_filter)["code"])
     table = table[view.table["code"].isin(hits)]
 st.caption(f"{t('rows_shown', lang)}: {len(table)}")
-decimals = 2 if view.values.indicator.endswith("_rate") else 0
-numbers = [t(c, lang) for c in ("col_value", "col_previous", "col_change")]
+decimals = decimals_of(view.values.indicator)
+numbers: list[Hashable] = [t(c, lang) for c in ("col_value", "col_previous", "col_change")]
+ranks: list[Hashable] = [t("col_rank", lang)]
+
+
+def _number(places: int) -> Callable[[object], str]:
+    return lambda v: format_number(float(v) if isinstance(v, Real) else None, lang, places)
+
+
 # A Styler shows Vietnamese/English number formats while sorting stays numeric.
-st.dataframe(table.style.format(lambda v: format_number(v, lang, decimals), subset=numbers)
-             .format(lambda v: format_number(v, lang, 0), subset=[t("col_rank", lang)]),
-             hide_index=True, width="stretch")
+st.dataframe(table.style.format(_number(decimals), subset=numbers)
+             .format(_number(0), subset=ranks), hide_index=True, width="stretch")
 selection = {t("col_indicator", lang): view.title, t("method", lang): view.method,
              "URL": "?" + "&".join(f"{k}={v}" for k, v in to_query(state).items())}
 if flags:

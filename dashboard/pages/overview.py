@@ -27,15 +27,15 @@ summary = province_summary(obs, year, crosswalks)
 st.subheader(f"{t('province_figures', lang)} — {year}")
 cols = st.columns(4)
 for col, key in zip(cols, ("poor_a", "poor_b", "near_poor", "poor_rate"), strict=True):
-    unit = get_indicator(key).unit_vi if lang == "vi" else get_indicator(key).unit_en
-    row = {str(k): float(v) for k, v in summary.table.loc[key].to_dict().items()}
+    value, change, vs_baseline = (float(summary.table[c][key]) for c in
+                                  ("value", "change", "change_vs_baseline"))
     # st.metric reads the sign from a leading ASCII "-": a fall shows as ↓ (green).
-    delta = (f"{format_change(row['change'], unit, lang)} {t('vs_previous', lang)}"
-             .replace("−", "-") if pd.notna(row["change"]) else None)
-    col.metric(get_indicator(key).label(lang), format_value(row["value"], unit, lang),
+    delta = (f"{format_change(change, key, lang)} {t('vs_previous', lang)}"
+             .replace("−", "-") if pd.notna(change) else None)
+    col.metric(get_indicator(key).label(lang), format_value(value, key, lang),
                delta=delta, delta_color="inverse")
-    if pd.notna(row["change_vs_baseline"]):
-        col.caption(f"{format_change(row['change_vs_baseline'], unit, lang)} "
+    if pd.notna(vs_baseline):
+        col.caption(f"{format_change(vs_baseline, key, lang)} "
                     f"{t('vs_baseline', lang)} ({summary.baseline_year})")
 for y, missing in ((year, summary.missing), (summary.baseline_year, summary.baseline_missing)):
     if missing:
@@ -54,7 +54,7 @@ for col, by, key in ((left, "value", "top_rate"), (right, "count", "top_count"))
     col.dataframe(pd.DataFrame({
         t("col_rank", lang): top["rank"].astype(int),
         t("col_name", lang): top["name"],
-        t("col_value", lang): [format_value(v, "%", lang) for v in top["value"]],
+        t("col_value", lang): [format_value(v, mv.indicator, lang) for v in top["value"]],
         t("col_households", lang): [format_number(v, lang) for v in top["count"]],
     }), hide_index=True)
 st.subheader(t("trend", lang))

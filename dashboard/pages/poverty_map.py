@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import controls, data, header, panel
+from dashboard import assets, controls, data, header, panel
 from dashboard.context import map_context
 from povcore.i18n import t
 from povmaps.choropleth import base_map
@@ -30,7 +30,7 @@ with map_col:
     if ctx.view.classification.note:
         st.caption(f":material/info: {ctx.view.classification.note}")
 with side_col:
-    st.html(ctx.view.legend_html)
+    st.html(assets.styled(ctx.view.legend_html))
     panel.on_click(out)
     panel.render(ctx.obs, ctx.state, ctx.year, ctx.version, ctx.view, lang)
 controls.write_url(ctx.state.with_(unit=st.session_state.get("unit")))

@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from analysis.progress import headline, path_frame, status_label
 from analysis.targets import PATHS, PHASES, path_words, with_changes
-from dashboard import data, header
+from dashboard import assets, data, header
 from dashboard import progress_data as pdata
 from dashboard.exports import table_csv, table_xlsx
 from dashboard.plan_progress import completion_display, path_chart, unit_display
@@ -76,7 +76,7 @@ with map_col:
     st.caption(f"{t('method', lang)}: {pp.method_vi if lang == 'vi' else pp.method_en} "
                f"{t('pg_outside', lang)}")
 with side_col:
-    st.html(view.legend_html)
+    st.html(assets.styled(view.legend_html))
     main = pp.territories[0]
     st.markdown(f"**{t('pg_chart', lang)}**")
     st.altair_chart(path_chart(path_frame(main), lang), width="stretch")

@@ -1,9 +1,12 @@
-"""Start and stop the real dashboard (``streamlit run dashboard/app.py``) for browser tests.
+"""Start and stop the real dashboard (``streamlit run dashboard/app.py``) as a local server.
 
-Used by ``tests/test_browser.py`` (as a session fixture) and ``bench/bench_browser.py``.
-The app runs in its own process group on a free port of 127.0.0.1, with its own
-``POVMAP_DATA_DIR`` prepared by ``povmap setup``; its output goes to a log file whose tail
-is shown when it fails to start.
+Used by the browser tests (``tests/test_browser.py``) and ``bench/bench_browser.py``,
+which then drive headless Chromium (:data:`CHROMIUM`) against it and refuse every
+request that is not :func:`is_local`. The app runs in its own process group on a free
+port of 127.0.0.1, from a checkout folder (this repository by default), with its own
+``POVMAP_DATA_DIR`` prepared by ``povmap`` commands (``setup`` by default); its output
+goes to a log file whose tail is shown when it fails to start. Nothing here imports
+streamlit: the app is a child process.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Where the browser tests and benches put logs and screenshots (ignored by git).
 ARTEFACTS = ROOT / "test-artefacts"
 HEALTH_TIMEOUT_S = 120.0
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -94,14 +99,23 @@ def _bin(name: str) -> str:
     return str(candidate) if candidate.exists() else name
 
 
-def run_setup(data_dir: Path, geodata: Path | None, log_path: Path) -> None:
-    """``povmap setup`` into ``data_dir`` (store, Leaflet assets, demo data)."""
-    done = subprocess.run([_bin("povmap"), "setup"], cwd=ROOT, env=app_env(data_dir, geodata),
-                          capture_output=True, text=True, timeout=600, check=False)
+def run_povmap(command: str, data_dir: Path, geodata: Path | None, log_path: Path,
+               root: Path = ROOT) -> None:
+    """``povmap COMMAND`` (``setup``: store and demo data; ``demo``: demo data only).
+
+    Raises
+    ------
+    AppStartError
+        If the command exits with an error; the message carries its output.
+    """
+    done = subprocess.run([_bin("povmap"), command], cwd=root,
+                          env=app_env(data_dir, geodata), capture_output=True, text=True,
+                          timeout=600, check=False)
     with log_path.open("a", encoding="utf-8") as log:
-        log.write(f"$ povmap setup (exit {done.returncode})\n{done.stdout}{done.stderr}\n")
+        log.write(f"$ povmap {command} (exit {done.returncode})\n"
+                  f"{done.stdout}{done.stderr}\n")
     if done.returncode != 0:
-        raise AppStartError(f"povmap setup failed (exit {done.returncode}):\n"
+        raise AppStartError(f"povmap {command} failed (exit {done.returncode}):\n"
                             f"{done.stdout}\n{done.stderr}")
 
 
@@ -113,27 +127,45 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_app(data_dir: Path, geodata: Path | None, log_path: Path, *, setup: bool = True,
+def run_setup(data_dir: Path, geodata: Path | None, log_path: Path) -> None:
+    """``povmap setup`` into ``data_dir`` (store and demo data), from this repository."""
+    run_povmap("setup", data_dir, geodata, log_path)
+
+
+def start_app(data_dir: Path, geodata: Path | None, log_path: Path, *,
+              prepare: Sequence[str] = ("setup",), root: Path = ROOT,
               timeout: float = HEALTH_TIMEOUT_S) -> AppServer:
     """Prepare ``data_dir`` and start the app; returns once ``/_stcore/health`` answers.
+
+    Parameters
+    ----------
+    data_dir, geodata : Path
+        ``POVMAP_DATA_DIR`` and ``POVMAP_GEODATA`` of the app (``geodata`` None: unset).
+    log_path : Path
+        Output of the preparing commands and of the server.
+    prepare : sequence of str, default ("setup",)
+        ``povmap`` commands run first, in order.
+    root : Path, default this repository
+        Checkout the app runs from (``streamlit run dashboard/app.py`` in that folder).
+    timeout : float
+        Seconds to wait for the health check.
 
     Raises
     ------
     AppStartError
-        If setup fails, the process exits, or health does not answer within ``timeout``
-        seconds; the message carries the tail of the log.
+        If preparing fails, the process exits, or health does not answer within
+        ``timeout`` seconds; the message carries the tail of the log.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_path.write_text("", encoding="utf-8")
-    if setup:
-        run_setup(data_dir, geodata, log_path)
+    for command in prepare:
+        run_povmap(command, data_dir, geodata, log_path, root)
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-           "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+           "--server.address", "127.0.0.1", "--server.port", str(port)]
     with log_path.open("ab") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=app_env(data_dir, geodata),
+        proc = subprocess.Popen(cmd, cwd=root, env=app_env(data_dir, geodata),
                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
     server = AppServer(proc, port, data_dir, log_path)
@@ -165,9 +197,10 @@ def stop_app(server: AppServer, grace: float = 10.0) -> None:
 
 
 @contextlib.contextmanager
-def running_app(data_dir: Path, geodata: Path | None, log_path: Path) -> Iterator[AppServer]:
-    """Context manager around :func:`start_app` / :func:`stop_app`."""
-    server = start_app(data_dir, geodata, log_path)
+def running_app(data_dir: Path, geodata: Path | None, log_path: Path, *,
+                prepare: Sequence[str] = ("setup",), root: Path = ROOT) -> Iterator[AppServer]:
+    """Context manager around :func:`start_app` (same arguments) / :func:`stop_app`."""
+    server = start_app(data_dir, geodata, log_path, prepare=prepare, root=root)
     try:
         yield server
     finally:
@@ -190,8 +223,6 @@ def is_local(url: str) -> bool:
     >>> is_local("data:image/png;base64,AAAA"), is_local("ws://localhost:1/_stcore/stream")
     (True, True)
     """
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     if parts.scheme in ("data", "blob", "about", "javascript"):
         return True
