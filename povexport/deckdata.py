@@ -44,12 +44,11 @@ from povexport.staticmap import Category, MapSpec, category_composition, draw_co
 
 def _figure(summary_table: pd.DataFrame, key: str, lang: str) -> Figure:
     ind = get_indicator(key)
-    unit = ind.unit_en if lang == "en" else ind.unit_vi
     value = pd.to_numeric(summary_table["value"]).astype(float)[key]
-    change = format_change(pd.to_numeric(summary_table["change"]).astype(float)[key], unit,
+    change = format_change(pd.to_numeric(summary_table["change"]).astype(float)[key], ind,
                            lang)
     prev = t("vs_previous", lang)
-    return Figure(ind.label(lang), format_value(value, unit, lang),
+    return Figure(ind.label(lang), format_value(value, ind, lang),
                   f"{change} {prev}" if change != "—" else "")
 
 

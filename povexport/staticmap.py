@@ -58,7 +58,7 @@ from analysis.classify import (
 )
 from analysis.mapdata import GEOGRAPHIES, Crosswalks, MapValues, collected_version, map_values
 from povcore.errors import PovmapError
-from povcore.i18n import format_number, t
+from povcore.i18n import decimals_of, format_number, t
 from povcore.indicators import get_indicator
 from povcore.units import get_version, registry
 from povexport.provenance import Provenance
@@ -264,8 +264,7 @@ def compose(obs: pd.DataFrame, spec: MapSpec, crosswalks: Crosswalks | None = No
                    spec.breaks if spec.scheme == "manual" else None)
     colours = class_colours(cls, spec.palette)
     ind = get_indicator(spec.indicator)
-    unit = ind.unit_en if lang == "en" else ind.unit_vi
-    decimals = 2 if unit == "%" else 0
+    decimals = decimals_of(ind)  # as the interactive legend writes them
     labels = class_labels(cls, lambda v: format_number(v, lang, decimals))
     day = names_day(mv.version, spec.geography, year, today or dt.date.today())
     names = registry(province).units(mv.version, level, on=day)  # type: ignore[arg-type]

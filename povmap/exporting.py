@@ -17,7 +17,6 @@ import pandas as pd
 from analysis.progress import PhaseProgress
 from analysis.targets import PHASES
 from geodata.boundaries import Boundaries, load_boundaries
-from geodata.crosswalk import build_crosswalk
 from povcore.config import Settings, settings
 from povcore.errors import PovmapError
 from povcore.fileio import atomic_write_bytes
@@ -27,16 +26,10 @@ from povexport.deckdata import deck_inputs, engine_progress_map, progress_map, z
 from povexport.provenance import Provenance
 from povexport.report import report_bytes, report_table
 from povexport.staticmap import MapSpec, RenderedMap, latest_year, render_map, view_version
-from povstore.observations import (
-    ImportsSummary,
-    imports_summary,
-    read_crosswalk_weights,
-    read_observations,
-    sources_by_year,
-)
+from povstore import queries
+from povstore.observations import sources_by_year
+from povstore.queries import ImportSummary
 from povstore.store import Store
-
-CROSSWALK_STEPS = (("2021", "2024"), ("2021", "2025"), ("2024", "2025"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,21 +38,18 @@ class StoreData:
 
     obs: pd.DataFrame
     crosswalks: dict[tuple[str, str], pd.DataFrame]
-    summary: ImportsSummary
-    by_year: dict[int, ImportsSummary]
+    summary: ImportSummary
+    by_year: dict[int, ImportSummary]
 
 
 def store_data(cfg: Settings | None = None) -> StoreData:
     """Observations, crosswalks (stored ones win, else membership weights), imports."""
+    from povmap.progress import crosswalks
+
     cfg = cfg or settings()
     store = Store(cfg.store_path)
-    stored = read_crosswalk_weights(store)
-    crosswalks = {step: stored.get(step) if step in stored
-                  else build_crosswalk(*step, province=cfg.province).weights
-                  for step in CROSSWALK_STEPS}
-    return StoreData(read_observations(store),
-                     {k: v for k, v in crosswalks.items() if v is not None},
-                     imports_summary(store), sources_by_year(store))
+    return StoreData(queries.observations(store), dict(crosswalks(store, cfg.province)),
+                     queries.import_summary(store), sources_by_year(store))
 
 
 def provenance(data: StoreData, boundaries: Boundaries | None, version: str,

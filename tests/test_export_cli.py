@@ -101,7 +101,7 @@ def test_report_export_then_import_gives_the_same_values(demo_env, tmp_path, yea
 def _stored(env, year):
     from pathlib import Path
 
-    from povstore.observations import read_observations
+    from povstore.queries import observations as read_observations
     from povstore.store import Store
 
     obs = read_observations(Store(Path(env["POVMAP_DATA_DIR"]) / "povmap.gpkg"))

@@ -61,7 +61,7 @@ def test_the_files_behind_the_year_buttons(demo_data, tmp_path):
     from dashboard.print_export import deck_file, report_file
     from geodata.crosswalk import build_crosswalk
     from povcore.config import settings
-    from povstore.observations import read_observations
+    from povstore.queries import observations as read_observations
     from povstore.store import Store
 
     obs = read_observations(Store(settings(demo_data).store_path))

@@ -17,7 +17,7 @@ from povcore.errors import PovmapError
 from povcore.units import registry, review_version
 from povexport.report import COUNT_KEYS, columns, report_bytes, report_table
 from povmap.importing import import_file
-from povstore.observations import read_observations
+from povstore.queries import observations as read_observations
 from povstore.store import Store
 
 FIRST_ROW = 12  # title rows 1–7, header rows 8–10, numbering row 11
