@@ -78,3 +78,21 @@ def test_the_files_behind_the_year_buttons(demo_data, tmp_path):
     picture = next(s for s in prs.slides[2].shapes if s.shape_type == 13)
     with Image.open(io.BytesIO(picture.image.blob)) as im:
         assert im.size == (1754, 1240)
+
+
+def test_map_and_overview_pages_offer_the_downloads(demo_data, monkeypatch):
+    from pathlib import Path
+
+    for key, value in demo_data.items():
+        monkeypatch.setenv(key, value)
+    app = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+    at = AppTest.from_file(app, default_timeout=180)
+    at.run()
+    at.switch_page("pages/poverty_map.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Bản đồ in (PNG)", "Bản đồ in (PDF)"]
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels[:2] == ["Báo cáo cuối năm (XLSX)", "Trình chiếu cho cuộc họp (PPTX)"]
