@@ -32,6 +32,7 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -46,6 +47,7 @@ from shapely.geometry.base import BaseGeometry
 
 from povcore.coverage import CoverageDefects, coverage_defects
 from povcore.errors import Issue, PovmapError, Report
+from povcore.names import fold_text
 
 __all__ = [
     "CODE_COLUMN_CANDIDATES",
@@ -248,9 +250,7 @@ def _read_raw(path: Path, layer: str | None) -> gpd.GeoDataFrame:
 
 def _fold(name: str) -> str:
     """Lower-case ASCII form of a column name: "Mã xã" → "ma_xa"."""
-    text = unicodedata.normalize("NFD", name.strip().lower().replace("đ", "d"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[\s\-]+", "_", text)
+    return fold_text(name, "_")
 
 
 def _pick_column(
@@ -689,10 +689,10 @@ def read_boundary_file(
     frame = gpd.GeoDataFrame(
         {"code": pd.Series(codes, dtype="str"),
          "name": pd.Series(_names(raw, name_col), dtype="str")},
-        geometry=gpd.GeoSeries(geoms, crs=crs),
+        geometry=gpd.GeoSeries(cast(Any, geoms), crs=crs),
     ).to_crs("EPSG:4326")
-    if not _in_vietnam(frame.total_bounds):
-        extent = _bounds_text(frame.total_bounds)
+    if not _in_vietnam(frame.total_bounds.tolist()):
+        extent = _bounds_text(frame.total_bounds.tolist())
         report.add(Issue(
             message=_bilingual(f"Dữ liệu nằm ngoài Việt Nam ({extent})",
                                f"The data lie outside Vietnam ({extent})"),

@@ -20,18 +20,17 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
+from loaders.catalog import UnitCatalog
 from povcore.errors import Issue
 from povcore.indicators import COUNT_KEYS, INDICATORS
-from povcore.units import VERSIONS, registry, review_version
+from povcore.units import VERSIONS, review_version
 
 __all__ = [
     "TIDY_COLUMNS",
     "Cell",
     "TidyResult",
-    "UnitCatalog",
-    "is_tidy_header",
+        "is_tidy_header",
     "normalize_code",
     "parse_number",
     "read_tidy_csv",
@@ -40,7 +39,6 @@ __all__ = [
 ]
 
 TIDY_COLUMNS: tuple[str, ...] = ("unit_code", "year", "indicator", "value")
-RATE_TOLERANCE = 0.05  # percentage points
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
@@ -182,59 +180,7 @@ def normalize_code(raw: object) -> str | None:
         return None
     if not _CODE.match(text):
         raise ValueError(text)
-    return text.split(".")[0]
-
-
-# --------------------------------------------------------------------------- units
-
-
-@dataclass(frozen=True)
-class UnitCatalog:
-    """Unit codes of one province per boundary version, for checking codes."""
-
-    province: str
-    communes: dict[str, frozenset[str]]
-    districts: dict[str, frozenset[str]]
-
-    @classmethod
-    def of(cls, province: str) -> UnitCatalog:
-        """The catalog of ``province`` built from the unit registry (cached)."""
-        return _catalog(province)
-
-    def code_issue(self, code: str, version: str) -> tuple[str, str] | None:
-        """``(message, hint)`` when ``code`` is not a commune of ``version``, else None."""
-        if code in self.communes.get(version, frozenset()):
-            return None
-        n = len(self.communes.get(version, frozenset()))
-        if code in self.districts.get(version, frozenset()):
-            return (f"mã {code} là cấp huyện, không phải xã / code {code} is a district, "
-                    "not a commune",
-                    "chỉ nhập số liệu cấp xã / give commune-level rows only")
-        others = [v for v in self.communes if code in self.communes[v] and v != version]
-        if others:
-            vs = ", ".join(others)
-            return (f"mã đơn vị {code} không thuộc ranh giới {version} ({n} đơn vị) mà thuộc "
-                    f"ranh giới {vs} / unit code {code} is not a unit of boundary version "
-                    f"{version} ({n} units) but of {vs}",
-                    f"chọn --boundary-version {others[0]} hoặc kiểm tra năm / choose "
-                    f"--boundary-version {others[0]} or check the year")
-        return (f"mã đơn vị {code} không có trong danh mục tỉnh {self.province} / unknown unit "
-                f"code {code} in province {self.province}",
-                f"kiểm tra mã (ranh giới {version} có {n} đơn vị cấp xã) / check the code "
-                f"({n} communes in version {version})")
-
-
-@cache
-def _catalog(province: str) -> UnitCatalog:
-    reg = registry(province)
-    communes: dict[str, frozenset[str]] = {}
-    districts: dict[str, frozenset[str]] = {}
-    for key, bv in VERSIONS.items():
-        f = reg.frame[reg.frame["version"] == key]
-        communes[key] = frozenset(f[f["level"] == "commune"]["code"])
-        if "district" in bv.levels:
-            districts[key] = frozenset(f[f["level"] == "district"]["code"])
-    return UnitCatalog(province, communes, districts)
+    return text.split(".")[0].lstrip("0") or "0"
 
 
 # --------------------------------------------------------------------------- validation
@@ -311,14 +257,42 @@ def _rate_issues(group: dict[str, Cell], file: str) -> list[Issue]:
         if count is None or total is None or total.value <= 0 or not 0 <= cell.value <= 100:
             continue
         derived = 100.0 * count.value / total.value
-        if abs(derived - cell.value) > RATE_TOLERANCE:
+        poor = group.get("poor")
+        # a sub-group of the poor may be given as a share of the poor households
+        of_poor = 100.0 * count.value / poor.value if poor and poor.value > 0 and key not in (
+            "poor_rate", "near_poor_rate", "poor_national_rate",
+            "near_poor_national_rate") else None
+        if not _rate_agrees(cell.value, derived) and not (
+                of_poor is not None and _rate_agrees(cell.value, of_poor)):
             out.append(_err(
                 f"tỷ lệ {cell.value:g}% khác tỷ lệ tính từ số hộ {derived:.2f}% "
                 f"({count.value:g}/{total.value:g}) / rate {cell.value:g}% differs from "
                 f"{derived:.2f}% derived from counts", "tỷ lệ không được lưu, chỉ dùng để "
                 "kiểm tra; kiểm tra số hộ / rates are not stored, only checked; check the "
-                "counts", cell, file, severity="warning"))
+                "counts", cell, file))
     return out
+
+
+def _rate_agrees(rate: float, derived: float) -> bool:
+    """Whether a typed rate equals the derived one up to its own rounding.
+
+    A rate typed with d decimals may differ by one unit of its last digit (rounded or
+    cut off); a rate stored as a fraction (Excel's % format: 0.0167 for 1.67 %) is
+    accepted too.
+
+    >>> _rate_agrees(1.66, 1.6667), _rate_agrees(3, 1.67), _rate_agrees(0.0167, 1.6667)
+    (True, False, True)
+    """
+    if _within(rate, derived):
+        return True
+    return rate < 1 and _within(rate * 100, derived)
+
+
+def _within(typed: float, derived: float) -> bool:
+    """``typed`` is ``derived`` rounded, or cut off, to the decimals it shows."""
+    text = f"{round(typed, 6):.6f}".rstrip("0")
+    unit = max(10.0 ** -(len(text.split(".")[1]) if "." in text else 0), 0.001)
+    return abs(typed - derived) <= unit / 2 + 1e-9 or 0 <= derived - typed < unit + 1e-9
 
 
 def validate_cells(cells: Iterable[Cell], file: str) -> list[Issue]:
@@ -334,9 +308,9 @@ def validate_cells(cells: Iterable[Cell], file: str) -> list[Issue]:
     Returns
     -------
     list of Issue
-        Errors (negative or non-integer counts, rates outside 0–100, duplicates,
-        counts above total households, A + B ≠ poor) and warnings (rates that
-        disagree with counts by more than 0.05 points).
+        Errors: negative or non-integer counts, rates outside 0–100, duplicates,
+        counts above total households, A + B ≠ poor, rates that disagree with their
+        counts by more than the rounding of the typed rate.
     """
     cells = list(cells)
     out: list[Issue] = []

@@ -255,6 +255,124 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "No zone layers yet. Import with `povmap zones import FILE --type TYPE` (or "
               "`povmap demo`).",
     },
+    # exports (issue 12)
+    "export_made_on": {"vi": "Lập ngày", "en": "Made on"},
+    "export_no_import": {"vi": "Chưa có lần nhập số liệu nào", "en": "No data imported yet"},
+    "export_imported": {"vi": "nhập", "en": "imported"},
+    "export_boundaries": {"vi": "Ranh giới", "en": "Boundaries"},
+    "export_units_col": {"vi": "Số đơn vị", "en": "Units"},
+    "export_classes": {"vi": "lớp", "en": "classes"},
+    "export_stamp_demo": {"vi": "DỮ LIỆU MINH HỌA — không phải số liệu chính thức",
+                          "en": "DEMO DATA (Dữ liệu minh họa) — not official figures"},
+    "export_stamp_approximate": {
+        "vi": "RANH GIỚI GẦN ĐÚNG — hình dạng chỉ mang tính minh họa",
+        "en": "APPROXIMATE BOUNDARIES (Ranh giới gần đúng) — shapes indicative only"},
+    "deck_cover": {"vi": "Tình hình giảm nghèo bền vững cuối năm {year}",
+                   "en": "Sustainable poverty reduction: end of {year}"},
+    "deck_period": {"vi": "Giai đoạn", "en": "Period"},
+    "deck_headline": {"vi": "Số liệu toàn tỉnh cuối năm {year}",
+                      "en": "Province figures, end of {year}"},
+    "deck_poverty_map": {"vi": "Bản đồ tỷ lệ hộ nghèo cuối năm {year}",
+                         "en": "Poverty rate map, end of {year}"},
+    "deck_progress_map": {"vi": "Bản đồ tiến độ giảm hộ nghèo A năm {year}",
+                          "en": "Progress map: poor-A reduction, {year}"},
+    "deck_target_chart": {"vi": "Hộ nghèo A toàn tỉnh so với mục tiêu kế hoạch",
+                          "en": "Province poor-A households against the plan target"},
+    "deck_off_track": {"vi": "Đơn vị chưa đạt tiến độ giảm hộ nghèo A năm {year}",
+                       "en": "Units off track in reducing poor-A households, {year}"},
+    "deck_zones": {"vi": "Vùng di dời, tái định cư", "en": "Zones and resettlement"},
+    "deck_late_tasks": {"vi": "Nhiệm vụ chậm tiến độ của kế hoạch",
+                        "en": "Late tasks of the plan"},
+    "deck_not_available": {"vi": "Chưa có số liệu / Not available yet",
+                           "en": "Not available yet (chưa có số liệu)"},
+    "deck_headline_missing": {"vi": "Chưa có số liệu toàn tỉnh của năm này.",
+                              "en": "No province figures for this year."},
+    "deck_poverty_map_missing": {"vi": "Chưa vẽ được bản đồ.", "en": "The map could not be drawn."},
+    "deck_progress_map_missing": {
+        "vi": "Bản đồ tiến độ theo mục tiêu từng đơn vị chưa được tính trong hệ thống.",
+        "en": "Per-unit progress against targets is not computed in the system yet."},
+    "deck_target_chart_missing": {
+        "vi": "Chưa có số liệu năm gốc hoặc mục tiêu của giai đoạn.",
+        "en": "No baseline or phase target available."},
+    "deck_off_track_missing": {
+        "vi": "Chưa đánh giá được tiến độ từng đơn vị (thiếu năm gốc hoặc mục tiêu).",
+        "en": "Per-unit progress cannot be judged yet (no baseline or target)."},
+    "deck_off_track_none": {"vi": "Mọi đơn vị đều đạt tiến độ.", "en": "Every unit is on track."},
+    "deck_zones_missing": {
+        "vi": "Chưa có dữ liệu vùng di dời, tái định cư (lớp vùng chưa được nhập).",
+        "en": "No zone or resettlement data (the zones layer is not loaded yet)."},
+    "deck_zones_none": {"vi": "Không có vùng nào.", "en": "No zones."},
+    "deck_late_tasks_missing": {
+        "vi": "Chưa có dữ liệu theo dõi nhiệm vụ (bảng nhiệm vụ chưa được nhập).",
+        "en": "No task tracker data (the task list is not loaded yet)."},
+    "deck_late_tasks_none": {"vi": "Không có nhiệm vụ nào chậm tiến độ.",
+                             "en": "No task is late."},
+    "deck_more_rows": {"vi": "Còn {n} dòng nữa không hiện trên trang này.",
+                       "en": "{n} more rows not shown on this slide."},
+    "deck_actual": {"vi": "Thực tế (hộ)", "en": "Actual (households)"},
+    "deck_target": {"vi": "Mục tiêu theo kế hoạch (hộ)", "en": "Plan target (households)"},
+    "deck_yes": {"vi": "Có", "en": "Yes"},
+    "deck_no": {"vi": "Không", "en": "No"},
+    "deck_units_missing": {"vi": "{n}/{total} đơn vị chưa có số liệu: tổng toàn tỉnh thiếu các "
+                                 "đơn vị này.",
+                           "en": "{n} of {total} units have no data: province totals leave "
+                                 "them out."},
+    "deck_target_note": {
+        "vi": "Mục tiêu giai đoạn {phase}: giảm {pct} % hộ nghèo A so với cuối năm {base} "
+              "(Kế hoạch 60/KH-UBND); đường mục tiêu tuyến tính theo năm.",
+        "en": "Phase {phase} target: {pct} % fewer poor-A households than at the end of "
+              "{base} (Plan 60/KH-UBND); linear path by year."},
+    "deck_col_baseline": {"vi": "Hộ nghèo A năm gốc", "en": "Poor A, baseline"},
+    "deck_col_current": {"vi": "Hộ nghèo A hiện nay", "en": "Poor A, now"},
+    "deck_col_reduction": {"vi": "Đã giảm (%)", "en": "Reduced (%)"},
+    "deck_col_required": {"vi": "Yêu cầu (%)", "en": "Required (%)"},
+    "deck_off_track_note": {"vi": "{n}/{total} đơn vị chưa đạt tiến độ (quy đổi về 95 xã, "
+                                  "phường hiện nay).",
+                            "en": "{n} of {total} units off track (re-aggregated to today's "
+                                  "95 units)."},
+    "export_registry": {"vi": "danh mục đơn vị hành chính", "en": "unit registry"},
+    "export_locator": {"vi": "Vị trí khung bản đồ trong tỉnh",
+                       "en": "Map frame within the province"},
+    "export_stamp_older": {"vi": "Không phải năm mới nhất: đã có số liệu năm {latest}",
+                           "en": "Not the latest year: {latest} data exist"},
+    "deck_progress_subtitle": {
+        "vi": "Đồng Nai · 95 xã, phường hiện nay · giảm hộ nghèo A từ cuối năm {base} đến "
+              "cuối năm {year} so với lộ trình kế hoạch",
+        "en": "Đồng Nai · today's 95 units · poor-A reduction from end {base} to end {year} "
+              "against the plan's path"},
+    "deck_progress_method": {
+        "vi": "Đạt tiến độ: số hộ nghèo A giảm so với cuối năm {base} ít nhất {req} % (lộ "
+              "trình tuyến tính đến mục tiêu giai đoạn, Kế hoạch 60/KH-UBND); số liệu quy đổi "
+              "về 95 xã, phường hiện nay. {n}/{total} đơn vị chưa đạt tiến độ.",
+        "en": "On track: poor-A households down by at least {req} % since the end of {base} "
+              "(linear path to the phase target, Plan 60/KH-UBND); data re-aggregated to "
+              "today's 95 units. {n} of {total} units off track."},
+    "deck_col_due": {"vi": "Phải đạt (lộ trình)", "en": "Due on the path"},
+    "deck_col_status": {"vi": "Tình trạng", "en": "Status"},
+    "deck_col_task": {"vi": "Nhiệm vụ", "en": "Task"},
+    "deck_col_overdue_since": {"vi": "Quá hạn từ", "en": "Overdue since"},
+    "deck_col_lead": {"vi": "Cơ quan chủ trì", "en": "Lead agency"},
+    "deck_engine_off_track_note": {
+        "vi": "{n}/{total} đơn vị chậm hoặc không đạt so với lộ trình từ cuối năm {base} "
+              "(chỉ tiêu đang áp dụng, trang Tiến độ mục tiêu).",
+        "en": "{n} of {total} units behind or missing the path from the end of {base} "
+              "(targets in force, Target progress page)."},
+    "deck_late_tasks_note": {"vi": "{n}/{total} nhiệm vụ quá hạn (trang Nhiệm vụ).",
+                             "en": "{n} of {total} tasks overdue (Tasks page)."},
+    "deck_col_zone_type": {"vi": "Loại vùng", "en": "Zone type"},
+    "deck_col_zone_units": {"vi": "Số xã, phường có vùng", "en": "Units with zones"},
+    "deck_col_zone_area": {"vi": "Diện tích trong tỉnh (ha)", "en": "Area in province (ha)"},
+    "deck_col_zone_households": {"vi": "Số hộ trong vùng", "en": "Households inside"},
+    "deck_col_zone_relocate": {"vi": "Số hộ cần di dời", "en": "Households to relocate"},
+    "deck_zones_note": {"vi": "{n} vùng đã nhập; số hộ theo lớp vùng, phân bổ cho xã, phường "
+                              "theo diện tích (trang Lọc & ưu tiên).",
+                        "en": "{n} zones loaded; households from the zone layers, shared "
+                              "out to units by area (Filter & prioritise page)."},
+    "export_button_png": {"vi": "Bản đồ in (PNG)", "en": "Print map (PNG)"},
+    "export_button_pdf": {"vi": "Bản đồ in (PDF)", "en": "Print map (PDF)"},
+    "export_button_report": {"vi": "Báo cáo cuối năm (XLSX)", "en": "Year-end report (XLSX)"},
+    "export_button_deck": {"vi": "Trình chiếu cho cuộc họp (PPTX)",
+                           "en": "Meeting slides (PPTX)"},
 }
 
 

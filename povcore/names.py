@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-__all__ = ["TYPE_PREFIXES", "fold", "fold_keep_marks", "strip_type"]
+__all__ = ["TYPE_PREFIXES", "fold", "fold_keep_marks", "fold_text", "spelling_key", "strip_type"]
 
 #: Type prefixes removed by :func:`strip_type`, longest first (full and abbreviated).
 TYPE_PREFIXES: tuple[str, ...] = (
@@ -31,6 +32,41 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
 _TONE_PLACEMENT_RE = re.compile(rf"(o)([ae])([{_TONES}])|(u)(y)([{_TONES}])")
 _NON_ALNUM_RE = re.compile(r"[\W_]+")
 _LOOKALIKES = str.maketrans({"\u00d0": "đ", "\u00f0": "đ", "\u0189": "đ", "\u0111": "đ"})
+_SEPARATORS_RE = re.compile(r"[\s\-]+")
+# Common spellings of the same syllable in unit names (Đắk / Đăk / Đak / Dak / Đắc):
+# applied to folded words, so every variant gets one key.
+_SPELLING_VARIANTS = {"dac": "dak", "dack": "dak", "đac": "dak"}
+
+
+def fold_text(text: str, sep: str = " ") -> str:
+    """The project's one diacritics fold: lower-case ASCII words joined by ``sep``.
+
+    Every letter loses its marks (đ → d), case is folded, runs of spaces and hyphens
+    become ``sep``; other punctuation is kept. Unit keys (:func:`fold`), header keys
+    (``loaders.headers``) and boundary-file column names all start from it.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+    sep : str
+        What replaces each run of spaces or hyphens.
+
+    Returns
+    -------
+    str
+        The folded text, stripped.
+
+    Examples
+    --------
+    >>> fold_text("  Mã  xã ")
+    'ma xa'
+    >>> fold_text("Mã xã", "_"), fold_text("Tỷ lệ (%)")
+    ('ma_xa', 'ty le (%)')
+    """
+    text = unicodedata.normalize("NFD", text.translate(_LOOKALIKES).lower().replace("đ", "d"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _SEPARATORS_RE.sub(sep, text.strip())
 
 
 def strip_type(name: str) -> str:
@@ -114,6 +150,17 @@ def fold(name: str) -> str:
     >>> fold("Xã Đắk Ơ"), fold("ĐồngNai")
     ('dako', 'dongnai')
     """
-    text = unicodedata.normalize("NFD", strip_type(name).replace("đ", "d"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _NON_ALNUM_RE.sub("", text)
+    return _NON_ALNUM_RE.sub("", fold_text(strip_type(name)))
+
+
+@lru_cache(maxsize=16384)
+def spelling_key(name: str) -> str:
+    """:func:`fold` that also equates common spelling variants (Đắk/Đăk/Đak/Dak/Đắc).
+
+    Examples
+    --------
+    >>> {spelling_key(n) for n in ("Xã Đắk Ơ", "Đăk Ơ", "Dak O", "Đắc Ơ", "Đak-Ơ")}
+    {'dako'}
+    """
+    words = _NON_ALNUM_RE.sub(" ", fold_text(strip_type(name))).split()
+    return "".join(_SPELLING_VARIANTS.get(w, w) for w in words)

@@ -11,6 +11,12 @@ Three boundary versions, each a set of units valid over a date range:
   poverty income threshold, so type is always asked for *on a date*.
 
 Codes, names and types are public facts stored in ``data/units_<province>.csv``.
+
+Review dates each version accepts (:func:`review_version`): an end-of-year review is
+dated 31 December and sits on the version in force that day, except the end-2020
+review (the baseline of phase 2021–2025), which was collected on the communes that
+took effect on 1 Jan 2021 unchanged, so version ``2021`` accepts 2020-12-31 to
+2024-10-31, ``2024`` 2024-11-01 to 2025-06-30 and ``2025`` from 2025-07-01.
 """
 
 from __future__ import annotations
@@ -39,6 +45,16 @@ class BoundaryVersion:
     levels: tuple[Level, ...]
     label_vi: str
     label_en: str
+    reviews_from: dt.date | None = None
+
+    def accepts_review(self, day: dt.date) -> bool:
+        """Whether a review dated ``day`` may be stored on this version.
+
+        The end-2020 review (31 Dec 2020) is accepted by version ``2021``: the units
+        in force on 1 Jan 2021 are those the review counted.
+        """
+        first = self.reviews_from or self.valid_from
+        return first <= day and (self.valid_to is None or day <= self.valid_to)
 
     def covers(self, day: dt.date) -> bool:
         """Whether ``day`` falls inside this version's validity."""
@@ -49,6 +65,7 @@ VERSIONS: dict[str, BoundaryVersion] = {
     "2021": BoundaryVersion(
         "2021", dt.date(2021, 1, 1), dt.date(2024, 10, 31), ("district", "commune"),
         "Ranh giới 2021 (huyện, xã cũ)", "2021 boundaries (districts, old communes)",
+        reviews_from=dt.date(2020, 12, 31),
     ),
     "2024": BoundaryVersion(
         "2024", dt.date(2024, 11, 1), dt.date(2025, 6, 30), ("district", "commune"),
@@ -91,8 +108,18 @@ def version_on(day: dt.date) -> BoundaryVersion:
 
 
 def review_version(year: int) -> BoundaryVersion:
-    """Version on which the end-of-``year`` poverty review was collected (31 Dec)."""
-    return version_on(dt.date(year, 12, 31))
+    """Version on which the end-of-``year`` poverty review was collected (31 Dec).
+
+    >>> review_version(2020).key, review_version(2024).key
+    ('2021', '2024')
+    """
+    day = dt.date(year, 12, 31)
+    for version in VERSIONS.values():
+        if version.accepts_review(day):
+            return version
+    raise PovmapError(f"No boundary version accepts the review of {year} (first: 2020).",
+                      [Issue(f"năm rà soát {year} trước 2020 / review year {year} is before "
+                             "2020", hint="các năm hợp lệ: từ 2020 / valid years: 2020 on")])
 
 
 @dataclass(frozen=True)

@@ -618,6 +618,115 @@ def demo_zones(as_json: bool) -> None:
     _emit(doc, as_json, "\n".join(lines))
 
 
+@cli.group("export", help="Xuất bản đồ in (PNG/PDF), bộ trình chiếu (PPTX) và báo cáo cuối năm "
+             "(XLSX) cho cuộc họp.\n\nMeeting outputs: print maps, slide deck, year-end report.")
+def export_group() -> None:
+    """Export commands."""
+
+
+def _spec_from_options(options: dict[str, Any]) -> Any:
+    from urllib.parse import parse_qsl, urlsplit
+
+    from povexport.staticmap import MapSpec
+    from povmap.exporting import with_defaults
+    from povmaps.viewstate import from_query
+
+    spec = MapSpec()
+    link = options.pop("link")
+    if link:
+        query = urlsplit(link).query if "?" in link else link
+        state, ignored = from_query(dict(parse_qsl(query)))
+        if ignored:
+            click.echo("Bỏ qua tham số không hợp lệ trong liên kết / ignored link parameters: "
+                       + ", ".join(ignored), err=True)
+        spec = with_defaults(spec, indicator=state.indicator, year=state.year,
+                             geography=state.geography, level=state.level,
+                             scheme=state.scheme, k=state.k, palette=state.palette,
+                             breaks=state.breaks or None, unit=state.unit)
+    breaks = options.pop("breaks")
+    if breaks:
+        try:
+            options["breaks"] = tuple(float(b) for b in breaks.replace(";", ",").split(","))
+        except ValueError as err:
+            raise click.BadParameter(f"{breaks!r}: ví dụ / e.g. 1,2,5,10",
+                                     param_hint="--breaks") from err
+        if options.get("scheme") is None:
+            options["scheme"] = "manual"
+    return with_defaults(spec, **options)
+
+
+@export_group.command("map", help="Bản đồ in một góc nhìn (như trên ứng dụng): tiêu đề, chú giải, "
+                      "thước tỷ lệ, hướng bắc, nguồn số liệu; PNG 300 dpi hoặc PDF, A4/A3.\n\n"
+                      "Print one map view (as in the app) to PNG (300 dpi) or PDF, A4 or A3.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="Tệp kết quả (.png hoặc .pdf). / Output file.")
+@click.option("--format", "fmt", type=click.Choice(["png", "pdf"]), default=None,
+              help="Mặc định theo đuôi tệp. / Default: from the file extension.")
+@click.option("--link", default=None, metavar="URL",
+              help="Liên kết chia sẻ của bản đồ (mở lại đúng góc nhìn). / Shareable map link.")
+@click.option("--indicator", default=None, help="Mã chỉ tiêu, vd. poor_rate. / Indicator key.")
+@click.option("--year", type=int, default=None, help="Năm rà soát (mặc định: mới nhất). / Year.")
+@click.option("--geography", type=click.Choice(["collected", "current"]), default=None,
+              help="collected = đơn vị thu thập; current = 95 xã, phường hiện nay.")
+@click.option("--level", type=click.Choice(["commune", "district"]), default=None)
+@click.option("--scheme", type=click.Choice(["quantiles", "equal_interval", "natural_breaks",
+                                             "manual"]), default=None,
+              help="Cách phân lớp. / Classification scheme.")
+@click.option("--k", type=click.IntRange(3, 9), default=None, help="Số lớp. / Classes.")
+@click.option("--breaks", default=None, metavar="B1,B2,…",
+              help="Ngưỡng tự nhập (cận trên các lớp). / Manual class upper bounds.")
+@click.option("--palette", default=None, help="Bảng màu, vd. YlOrRd. / ColorBrewer palette.")
+@click.option("--unit", default=None, metavar="CODE", help="Đơn vị được chọn. / Selected unit.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default=None)
+@click.option("--paper", type=click.Choice(["A4", "A3"]), default=None)
+@click.option("--orientation", type=click.Choice(["landscape", "portrait"]), default=None)
+@click.option("--dpi", type=click.IntRange(50, 600), default=None)
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def export_map_cmd(out: str, fmt: str | None, as_json: bool, **options: Any) -> None:
+    """Render one map view to a file."""
+    from povmap.exporting import export_map
+
+    doc = export_map(_spec_from_options(options), out, fmt)
+    _emit(doc, as_json, f"Đã ghi / written: {doc['file']} ({doc['title']}, {doc['units']} "
+          f"đơn vị / units)" + "".join(f" — {s}" for s in doc["stamps"]))
+
+
+@export_group.command("report", help="Báo cáo kết quả rà soát cuối năm (XLSX, in A4 ngang), nhập "
+                      "lại được bằng `povmap import`.\n\nYear-end report workbook (XLSX), "
+                      "re-importable with `povmap import`.")
+@click.option("--year", type=int, required=True, help="Năm rà soát. / Review year.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="Tệp .xlsx. / Output .xlsx file.")
+@click.option("--boundary-version", type=click.Choice(["2021", "2024", "2025"]), default=None,
+              help="Phiên bản ranh giới của số liệu. / Boundary version of the data.")
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def export_report_cmd(year: int, out: str, boundary_version: str | None, as_json: bool) -> None:
+    """Write the year-end report workbook."""
+    from povmap.exporting import export_report
+
+    doc = export_report(year, out, boundary_version)
+    _emit(doc, as_json, f"Đã ghi / written: {doc['file']} ({doc['units']} đơn vị / units, "
+          f"ranh giới / boundaries {doc['boundary_version']})"
+          + (" — Dữ liệu minh họa" if doc["demo"] else ""))
+
+
+@export_group.command("deck", help="Bộ trình chiếu cho Ban Chỉ đạo (PPTX, sửa được).\n\n"
+                      "Steering-committee slide deck (editable PPTX).")
+@click.option("--year", type=int, default=None, help="Năm rà soát (mặc định: mới nhất). / Year.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="Tệp .pptx. / Output .pptx file.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+def export_deck_cmd(year: int | None, out: str, lang: str, as_json: bool) -> None:
+    """Write the slide deck."""
+    from povmap.exporting import export_deck
+
+    doc = export_deck(year, out, lang)
+    pending = ", ".join(doc["not_available"]) or "—"
+    _emit(doc, as_json, f"Đã ghi / written: {doc['file']} ({doc['slides']} trang / slides; "
+          f"chưa có số liệu / not available: {pending})")
+
+
 def main() -> None:
     """Console-script entry point: domain errors become exit code 2."""
     try:

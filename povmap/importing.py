@@ -27,14 +27,47 @@ def _base(parsed: Any) -> dict[str, Any]:
         "boundary_versions": sorted(str(b) for b in v["boundary_version"].unique()),
         "units": int(v["unit_code"].nunique()),
         "warnings": [_issue(i) for i in parsed.report.warnings],
+        "structure": getattr(parsed, "structure", {}),
     }
+
+
+def _sheet_lines(sheet: dict[str, Any]) -> list[str]:
+    if sheet.get("status") != "read":
+        return [f"Sheet '{sheet['sheet']}': {sheet.get('status')}"]
+    unit = f"{sheet['unit_column']} '{sheet['unit_header']}'" if sheet.get("unit_column") else "—"
+    lines = [f"Sheet '{sheet['sheet']}' (năm / year {sheet.get('year')}, ranh giới / boundaries "
+             f"{sheet.get('boundary_version')}): cột đơn vị / unit column {unit}"
+             + (f", mã / code {sheet['code_column']}" if sheet.get("code_column") else "")]
+    lines += [f"  {i['column']}: {i['indicator']} ← '{i['header']}'" for i in sheet["indicators"]]
+    lines += [f"  {i['column']}: bỏ qua / ignored ← '{i['header']}' ({i['reason']})"
+              for i in sheet["ignored_columns"]]
+    lines.append(f"  dòng đã đọc / rows read: {sheet['rows_read']}; bỏ qua / skipped: "
+                 f"{len(sheet['rows_skipped'])}")
+    lines += [f"    dòng / row {r['row']}: {r['reason']}" for r in sheet["rows_skipped"]]
+    return lines
+
+
+def structure_text(structure: dict[str, Any]) -> str:
+    """What was recognised in a file, one block per sheet (the dry run's text output)."""
+    lines: list[str] = []
+    if structure.get("csv"):
+        lines.append(f"CSV: mã hóa / encoding {structure['csv']['encoding']}, phân cách / "
+                     f"separator '{structure['csv']['separator']}'")
+    if structure.get("hidden_sheets"):
+        lines.append("Sheet ẩn, không đọc / hidden sheets, not read: "
+                     + ", ".join(structure["hidden_sheets"]))
+    lines += [f"Phông cũ đã chuyển / legacy font converted: {n}"
+              for n in structure.get("notes", [])]
+    for sheet in structure.get("sheets", []):
+        lines += _sheet_lines(sheet)
+    return "\n".join(lines)
 
 
 def import_file(path: str | Path, year: int | None = None, boundary_version: str | None = None,
                 dry_run: bool = False, cfg: Settings | None = None,
                 is_demo: bool = False) -> dict[str, Any]:
     """Read, validate and (unless ``dry_run``) store one file; never raises on bad input."""
-    from loaders.values import read_values
+    from loaders.values import RejectedFile, read_values
 
     cfg = cfg or settings()
     store = Store(cfg.store_path)
@@ -44,7 +77,8 @@ def import_file(path: str | Path, year: int | None = None, boundary_version: str
     except PovmapError as err:
         return {"status": "rejected", "file": Path(path).name, "summary": err.summary,
                 "errors": [_issue(i) for i in err.issues if i.severity == "error"],
-                "warnings": [_issue(i) for i in err.issues if i.severity == "warning"]}
+                "warnings": [_issue(i) for i in err.issues if i.severity == "warning"],
+                "structure": err.structure if isinstance(err, RejectedFile) else {}}
     doc = _base(parsed)
     if dry_run:
         plan = plan_import(parsed, store)
@@ -53,7 +87,8 @@ def import_file(path: str | Path, year: int | None = None, boundary_version: str
                 "duplicate_of": plan.duplicate_of,
                 "changes": changes.astype(object).where(changes.notna(), None)
                 .to_dict(orient="records"),
-                "message": f"Xem trước / dry run: {plan.counts()}", "errors": []}
+                "message": structure_text(doc["structure"]) + f"\nXem trước / dry run: "
+                f"{plan.counts()}", "errors": []}
     result = apply_import(parsed, store, is_demo=is_demo)
     return {**doc, "status": "unchanged" if result.noop else "imported",
             "import_id": result.import_id, "counts": result.plan.counts(),
@@ -77,11 +112,25 @@ def imports_document(cfg: Settings | None = None) -> dict[str, Any]:
     return {"imports": rows}
 
 
-def store_is_demo(store: Store) -> bool:
-    """Whether any active import in the store is demo data."""
-    frame = store.read_sql(
-        "SELECT COUNT(*) AS n FROM imports WHERE is_demo=1 AND rolled_back_at IS NULL")
-    return bool(frame["n"].iloc[0])
+def store_is_demo(store: Store, year: int | None = None, version: str | None = None) -> bool:
+    """Whether active demo imports hold values (of ``year`` on ``version`` when given).
+
+    A real import after the demo makes the values it covers real: ``demo`` is true only
+    while an active demo import covers that year and version and no later active real
+    import does.
+    """
+    frame = list_imports(store)
+    active = frame[frame["rolled_back_at"].isna()]
+    if year is not None:
+        years = active["years"].astype(str).str.split(",")
+        active = active[[str(year) in y for y in years]]
+    if version is not None:
+        versions = active["boundary_version"].astype(str).str.split(",")
+        active = active[[version in v for v in versions]]
+    if active.empty:
+        return False
+    latest = active.sort_values("id").iloc[-1]
+    return bool(latest["is_demo"])
 
 
 def values_document(year: int, indicator: str, boundary_version: str | None = None,
@@ -92,7 +141,7 @@ def values_document(year: int, indicator: str, boundary_version: str | None = No
     version = boundary_version or review_version(year).key
     store = Store(cfg.store_path)
     vals = unit_values(store, year, indicator, version)
-    demo = store_is_demo(store)
+    demo = store_is_demo(store, year, version) if vals else False
     return {"year": year, "indicator": ind.key, "boundary_version": version,
             "unit": ind.unit_en, "demo": demo, "label": DEMO_LABEL if demo else None,
             "values": dict(sorted(vals.items()))}

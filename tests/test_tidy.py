@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from loaders.encodings import encode_cp1258
 from loaders.values import read_values
 from povcore.errors import Issue, PovmapError
 
@@ -112,8 +113,11 @@ def test_missing_columns(tmp_path: Path) -> None:
     assert issue.row == 1
 
 
-def test_not_utf8(tmp_path: Path) -> None:
+def test_windows_1258_is_read_and_reported(tmp_path: Path) -> None:
+    # Behaviour changed (issue 8): CSV saved by Windows in Windows-1258 is accepted.
     path = tmp_path / "i.csv"
-    path.write_bytes("unit_code,year,indicator,value\n26068,2023,poor,1,Hà\n".encode("latin-1"))
-    [issue] = errors_of(path)
-    assert "UTF-8" in issue.message
+    path.write_bytes(encode_cp1258("unit_code,year,indicator,value,ghi chú\n"
+                                   "26068,2023,poor,1,Hồ Nai\n"))
+    parsed = read_values(path)
+    assert list(parsed.values["value"]) == [1.0]
+    assert parsed.structure["csv"] == {"encoding": "windows-1258", "separator": ","}

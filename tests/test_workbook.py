@@ -147,13 +147,15 @@ def test_year_missing_asks_for_year(tmp_path: Path) -> None:
     assert read_values(path, year=2022).values["year"].iloc[0] == 2022
 
 
-def test_unmapped_column_warns_with_letter_and_text(tmp_path: Path) -> None:
+def test_unrelated_column_is_ignored_and_listed(tmp_path: Path) -> None:
+    # Behaviour changed (issue 8): an unrelated column is listed in the report, no warning.
     rows = [["26068", "Phường Hóa An", 5000, 10, 2, 8, 0.2, 7]]
     path = build_workbook(tmp_path / "w.xlsx", simple(rows, extra_header=["Số con nuôi"]))
     parsed = read_values(path)
-    [warning] = parsed.report.warnings
-    assert warning.column == "H"
-    assert "Số con nuôi" in warning.message
+    assert parsed.report.warnings == []
+    [sheet] = parsed.structure["sheets"]
+    assert {"column": "H", "header": "Số con nuôi", "reason": "không liên quan / unrelated"} \
+        in sheet["ignored_columns"]
     assert values_of(parsed.values, "26068")["poor"] == 10
 
 
@@ -227,13 +229,13 @@ def test_every_bad_value_is_reported_at_once(tmp_path: Path) -> None:
     assert "duplicate" in text[(r0 + 5, "D")]
 
 
-def test_rate_inconsistent_with_counts_is_a_warning(tmp_path: Path) -> None:
+def test_rate_inconsistent_with_counts_is_an_error(tmp_path: Path) -> None:
+    # Behaviour changed (issue 8): a rate contradicting its counts rejects the file.
     spec = simple([["26068", "Phường Hóa An", 1000, 10, 2, 8, "1,2"]])
-    parsed = read_values(build_workbook(tmp_path / "r.xlsx", spec))
-    [warning] = parsed.report.warnings
-    assert (warning.row, warning.column) == (first_data_row(spec), "G")
-    assert "1.2" in warning.message
-    assert "1.00" in warning.message
+    [error] = errors_of(build_workbook(tmp_path / "r.xlsx", spec))
+    assert (error.row, error.column) == (first_data_row(spec), "G")
+    assert "1.2" in error.message
+    assert "1.00" in error.message
 
 
 def test_code_of_another_boundary_version(tmp_path: Path) -> None:
@@ -250,16 +252,15 @@ def test_code_of_another_boundary_version(tmp_path: Path) -> None:
     assert values_of(parsed.values, "26026")["poor"] == 10
 
 
-def test_2025_unit_in_a_2021_review_warns_on_the_name(tmp_path: Path) -> None:
-    # Every 2025 code was already a 2021 code (25210 was Phường Tiến Thành): the code
-    # is valid, the name says the row belongs to the 2025 boundaries.
+def test_2025_unit_in_a_2021_review_is_rejected_on_the_name(tmp_path: Path) -> None:
+    # Every 2025 code was already a 2021 code (25210 was Phường Tiến Thành): the name
+    # says the row belongs to the 2025 boundaries; code and name disagree (issue 8: error).
     spec = simple([["25210", "Phường Đồng Xoài", 1000, 10, 2, 8, 1.0]],
                   title="Rà soát năm 2022")
-    parsed = read_values(build_workbook(tmp_path / "v.xlsx", spec))
-    [warning] = parsed.report.warnings
-    assert "--boundary-version 2025" in warning.hint
-    assert (warning.row, warning.column) == (first_data_row(spec), "B")
-    assert "Tiến Thành" in warning.message
+    [error] = errors_of(build_workbook(tmp_path / "v.xlsx", spec))
+    assert "--boundary-version 2025" in error.hint
+    assert (error.row, error.column) == (first_data_row(spec), "B")
+    assert "Tiến Thành" in error.message
 
 
 @given(st.integers(min_value=1000, max_value=10**9))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.mapdata import available_years, map_values
 from analysis.overview import province_summary, province_trend, top_units
-from dashboard import data, header, plan_progress
+from dashboard import data, header, plan_progress, print_export
 from povcore.i18n import format_change, format_number, format_value, t
 from povcore.indicators import get_indicator
 from povmaps.mapview import names_day
@@ -22,6 +22,7 @@ if not years:
     st.info(t("no_data_store", lang))
     st.stop()
 year = st.selectbox(t("year", lang), years, index=len(years) - 1, key="ov_year")
+print_export.year_buttons(obs, year, lang)
 crosswalks = data.crosswalks(token)
 summary = province_summary(obs, year, crosswalks)
 st.subheader(f"{t('province_figures', lang)} — {year}")

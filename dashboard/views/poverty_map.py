@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import assets, controls, data, header, panel
+from dashboard import assets, controls, data, header, panel, print_export
 from dashboard.context import map_context
 from povcore.i18n import t
 from povmaps.choropleth import base_map
@@ -29,6 +29,7 @@ with map_col:
     st.caption(f"{t('method', lang)}: {ctx.view.method}")
     if ctx.view.classification.note:
         st.caption(f":material/info: {ctx.view.classification.note}")
+    print_export.map_buttons(ctx, lang)
 with side_col:
     st.html(assets.styled(ctx.view.legend_html))
     panel.on_click(out)
