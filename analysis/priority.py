@@ -7,7 +7,12 @@ shared among them?" (Kế hoạch 60/KH-UBND: "bố trí nguồn lực", "phân 
 * :func:`criteria_frame` gathers one row per unit of the 2025 version: poverty counts
   and rates of a year (re-aggregated through the crosswalk when collected earlier),
   ethnic-minority area classes carried from the version they were decided on, zone
-  statistics, and optionally a progress *status* (a Series unit_code → status).
+  statistics, and optionally a progress *status* (a Series unit_code → status) with
+  its numeric form ``status_behind`` (1 = chậm or không đạt) for the index and the
+  allocator.
+* :func:`progress_statuses` gives that Series: the progress engine
+  (:mod:`analysis.progress`) on today's units (``current`` geography) for the phase
+  that contains the data year, on the reviews up to that year.
 * A :class:`Filter` is an AND of groups, each group an OR of :class:`Condition` s.
 * :func:`priority_index` is a weighted sum of criteria normalised to 0–1 over the
   units ranked (min–max; a criterion where lower is worse is reversed; a missing value
@@ -33,10 +38,13 @@ import numpy as np
 import pandas as pd
 
 from analysis.mapdata import Crosswalks, crosswalk_weights, indicator_values, unit_counts
+from analysis.progress import STATUSES, phase_progress
+from analysis.targets import PHASES, Target
 from analysis.zones import ZoneStats
 from loaders.zones import ZONE_TYPES
 from povcore.errors import Issue, PovmapError
 from povcore.indicators import AREA_CLASS_KEYS
+from povcore.names import fold
 from povcore.units import registry
 
 __all__ = [
@@ -46,6 +54,7 @@ __all__ = [
     "Criterion",
     "Filter",
     "Ranking",
+    "StatusSource",
     "allocate",
     "apply_filter",
     "area_classes",
@@ -56,6 +65,8 @@ __all__ = [
     "parse_filter",
     "parse_weights",
     "priority_index",
+    "progress_statuses",
+    "status_key",
 ]
 
 TARGET_VERSION = "2025"
@@ -103,6 +114,8 @@ def _criteria() -> dict[str, Criterion]:
                      f"Area share inside zones: {zt.label_en} (0–1)", "share"))
         rows.append((f"households_{key}", f"Số hộ trong vùng: {zt.label_vi}",
                      f"Households inside: {zt.label_en}", "number"))
+    rows.append(("status_behind", "Chậm tiến độ hoặc không đạt (1 = có)",
+                 "Behind or missed the target (1 = yes)", "flag"))
     rows.append(("status", "Trạng thái tiến độ", "Progress status", "text"))
     return {k: Criterion(k, vi, en, kind) for k, vi, en, kind in rows}
 
@@ -238,9 +251,91 @@ def criteria_frame(obs: pd.DataFrame, year: int, crosswalks: Crosswalks | None,
         if key.startswith(("share_", "households_")) or key in (
                 "households_in_zones", "relocate_in_zones"):
             frame[key] = wide.get(key, 0.0)
-    frame["status"] = (statuses.astype(str).reindex(index) if statuses is not None
-                       else pd.Series(pd.NA, index=index, dtype="object"))
+    status = (statuses.map(status_key).reindex(index) if statuses is not None
+              else pd.Series(None, index=index, dtype="object"))
+    frame["status"] = status
+    frame["status_behind"] = status.isin(BEHIND).astype(float).where(status.isin(JUDGED))
     return frame
+
+
+# ---------------------------------------------------------------- progress statuses
+
+#: Statuses that count as lagging (``status_behind`` = 1) and every judged status.
+BEHIND = ("behind", "missed")
+JUDGED = ("met", "on_track", "behind", "missed")
+_STATUS_WORDS: dict[str, str] = {fold(w): key for key, (vi, en) in STATUSES.items()
+                                 for w in (key, vi, en)}
+
+
+def status_key(value: object) -> str | None:
+    """Status key of a key or a label in either language, diacritics optional.
+
+    >>> status_key("Chậm"), status_key("cham"), status_key("on track"), status_key("x")
+    ('behind', 'behind', 'on_track', None)
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return _STATUS_WORDS.get(fold(str(value)))
+
+
+def phase_of_year(year: int) -> str | None:
+    """The plan phase whose years contain ``year`` (None: outside both phases).
+
+    >>> phase_of_year(2025), phase_of_year(2026), phase_of_year(2020)
+    ('2021-2025', '2026-2030', None)
+    """
+    return next((p for p, (first, last) in PHASES.items() if first <= year <= last), None)
+
+
+@dataclass(frozen=True)
+class StatusSource:
+    """Where a planning frame's statuses come from (written into every export)."""
+
+    phase: str | None
+    as_of: int
+    baseline_year: int | None = None
+    geography: str = "current"
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"phase": self.phase, "geography": self.geography, "as_of": self.as_of,
+                "baseline_year": self.baseline_year, "note": self.note or None}
+
+
+def progress_statuses(obs: pd.DataFrame, targets: Sequence[Target], year: int,
+                      crosswalks: Crosswalks | None,
+                      province: str = "75") -> tuple[pd.Series, StatusSource]:
+    """Progress status of every unit of today, as of the review of ``year``.
+
+    The progress engine (:func:`analysis.progress.phase_progress`) runs for the phase
+    that contains ``year`` on the ``current`` geography (today's units through the
+    crosswalk) on the reviews up to ``year``; with the latest year of the data this is
+    exactly ``povmap progress --phase P --geography current``. A year outside both
+    phases, or a phase without an enabled target, gives no statuses and a note.
+
+    Returns
+    -------
+    tuple
+        Series unit_code → status key (units outside the target's territory absent)
+        and its :class:`StatusSource`.
+    """
+    empty = pd.Series(dtype="object", name="status")
+    phase = phase_of_year(year)
+    if phase is None:
+        return empty, StatusSource(None, year, note=(
+            f"Năm {year} không thuộc giai đoạn nào của kế hoạch ({', '.join(PHASES)}): không "
+            f"có trạng thái tiến độ / year {year} is outside the plan's phases: no statuses"))
+    if not any(t.enabled and t.phase == phase for t in targets):
+        return empty, StatusSource(phase, year, note=(
+            f"Giai đoạn {phase} chưa có chỉ tiêu nào được bật / no enabled target for {phase}"))
+    pp = phase_progress(obs[obs["year"].astype(int) <= year], targets, phase, "current",
+                        crosswalks, province)
+    units = pp.units.drop_duplicates("unit_code")
+    series = pd.Series(units["status"].astype(str).to_numpy(),
+                       index=units["unit_code"].astype(str).to_numpy(), name="status")
+    return series, StatusSource(phase, year, pp.baseline_year,
+                                note=pp.baseline_note_vi)
 
 
 # ---------------------------------------------------------------- filter
@@ -251,6 +346,20 @@ _OPS: dict[str, Callable[[Any, Any], Any]] = {
 }
 _OP_ALIASES = {"≥": ">=", "≤": "<=", "=": "==", "≠": "!="}
 _CONDITION_RE = re.compile(r"^\s*([a-z_0-9]+)\s*(>=|<=|==|!=|>|<|=|≥|≤|≠)\s*(.+?)\s*$")
+
+
+def _status_value(op: str, value: float | str) -> str:
+    """Status key of a condition's value; labels in either language are accepted."""
+    valid = ", ".join(f"{k} ({vi})" for k, (vi, _en) in STATUSES.items())
+    key = status_key(value)
+    if op not in ("==", "!=") or key is None:
+        raise PovmapError(
+            f"Điều kiện trạng thái không hợp lệ / invalid status condition 'status{op}{value}'",
+            [Issue("Trạng thái chỉ so sánh bằng == hoặc != với một trạng thái / a status is "
+                   "compared with == or != to one status", value=value,
+                   hint=f"vd. / e.g. status==behind hoặc / or status==chậm; hợp lệ / valid: "
+                        f"{valid}")])
+    return key
 
 
 @dataclass(frozen=True)
@@ -266,12 +375,17 @@ class Condition:
         if self.op not in _OPS:
             raise PovmapError(f"Phép so sánh không hợp lệ / unknown operator '{self.op}'. "
                               f"Hợp lệ / valid: {', '.join(_OPS)}")
+        if self.column == "status":
+            object.__setattr__(self, "value", _status_value(self.op, self.value))
 
     def mask(self, frame: pd.DataFrame) -> pd.Series:
         """Rows of ``frame`` meeting the condition."""
         column = frame[self.column] if self.column in frame else pd.Series(
             np.nan, index=frame.index)
-        if isinstance(self.value, str):
+        if self.column == "status":
+            column = column.map(status_key)
+            result = _OPS[self.op](column, self.value)
+        elif isinstance(self.value, str):
             result = _OPS[self.op](column.astype("string").str.casefold(),
                                    self.value.casefold())
         else:

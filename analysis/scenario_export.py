@@ -25,6 +25,7 @@ from analysis.priority import (
     allocate,
     priority_index,
 )
+from analysis.progress import status_label
 
 __all__ = ["DEMO_LABEL", "planning_document", "planning_workbook"]
 
@@ -55,9 +56,10 @@ def planning_document(frame: pd.DataFrame, info: Mapping[str, Any], flt: Filter,
     -------
     dict
         ``year``, ``filter`` (text), ``filter_groups``, ``data_date``, ``boundaries``,
-        ``demo``, ``label``, ``weights``, and ``units`` in rank order (unit_code, name,
-        score, rank, and ``amount_vnd`` with a budget); with a budget also ``budget``
-        and ``criteria``.
+        ``demo``, ``label``, ``weights``, ``statuses`` (where the progress statuses
+        come from: ``info["statuses"]``), and ``units`` in rank order (unit_code, name,
+        score, rank, status, and ``amount_vnd`` with a budget); with a budget also
+        ``budget`` and ``criteria``.
     """
     selected = frame[flt.mask(frame)]
     doc: dict[str, Any] = {}
@@ -68,7 +70,8 @@ def planning_document(frame: pd.DataFrame, info: Mapping[str, Any], flt: Filter,
             "data_date": info.get("data_date"), "boundaries": info.get("boundaries"),
             "demo": bool(info.get("demo")), "label": DEMO_LABEL if info.get("demo") else None,
             "weights": {k: {"weight": w.weight, "reverse": w.reverse}
-                        for k, w in weights.items()}}
+                        for k, w in weights.items()},
+            "statuses": info.get("statuses")}
     if selected.empty:
         return doc | {"units": []}
     ranking = priority_index(selected, weights)
@@ -79,6 +82,9 @@ def planning_document(frame: pd.DataFrame, info: Mapping[str, Any], flt: Filter,
         row: dict[str, Any] = {"unit_code": str(code), "name": str(selected.loc[code, "name"]),
                                "score": round(float(ranking.score[code]), 6),
                                "rank": int(ranking.rank[code])}
+        if "status" in selected:
+            status = selected.loc[code, "status"]
+            row["status"] = None if pd.isna(status) else str(status)
         if amounts is not None:
             row["amount_vnd"] = int(amounts[code])
         units.append(row)
@@ -90,6 +96,14 @@ def _criterion_label(key: str) -> str:
     return f"{c.label_vi} / {c.label_en}" if c else key
 
 
+def _status_source(source: Mapping[str, Any] | None) -> str:
+    if not source or not source.get("phase"):
+        return (source or {}).get("note") or "—"
+    text = (f"giai đoạn / phase {source['phase']}, đơn vị hiện nay / today's units, "
+            f"số liệu đến hết năm / reviews up to {source['as_of']}")
+    return f"{text}; {source['note']}" if source.get("note") else text
+
+
 def _settings_rows(doc: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = [
         ("Bộ lọc / Filter", doc.get("filter")),
@@ -97,6 +111,7 @@ def _settings_rows(doc: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         ("Ngày dữ liệu (lần nhập cuối) / Data date (last import)", doc.get("data_date")),
         ("Ranh giới / Boundaries", (doc.get("boundaries") or {}).get("source")),
         ("Xuất lúc / Exported", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        ("Trạng thái tiến độ / Progress statuses", _status_source(doc.get("statuses"))),
     ]
     if doc.get("label"):
         rows.insert(0, (doc["label"], "Dữ liệu minh họa — không dùng cho quyết định thật"))
@@ -130,6 +145,7 @@ def planning_workbook(doc: Mapping[str, Any]) -> bytes:
     with_amount = "budget" in doc
     if with_amount:
         header.append("Phân bổ (đồng) / Allocation (đồng)")
+    header.append("Trạng thái tiến độ / Progress status")
     ws.append(header)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
@@ -137,6 +153,8 @@ def planning_workbook(doc: Mapping[str, Any]) -> bytes:
         row = [u["rank"], u["unit_code"], u["name"], u["score"]]
         if with_amount:
             row.append(u["amount_vnd"])
+        status = u.get("status")
+        row.append(f"{status_label(status)} ({status})" if status else None)
         ws.append(row)
     if with_amount:
         ws.append(["", "", "Tổng / Total", "", sum(u["amount_vnd"] for u in doc["units"])])

@@ -20,13 +20,16 @@ from analysis.priority import (
     Condition,
     Filter,
     Weight,
+    area_classes,
     criteria_frame,
     default_allocation,
     default_weights,
+    progress_statuses,
 )
+from analysis.progress import STATUSES, status_label
 from analysis.scenario_export import planning_document
 from analysis.zones import ZoneStats, from_records, stats_key, zone_statistics
-from dashboard import data
+from dashboard import data, progress_data
 from geodata.boundaries import load_boundaries
 from povcore.config import settings
 from povcore.i18n import t
@@ -42,7 +45,6 @@ from povstore.zones import (
 )
 
 OPS = (">=", ">", "<=", "<", "==", "!=")
-STATUS_AVAILABLE = False  # issue #10 (progress statuses) plugs a unit → status Series in here
 
 
 def _store() -> Store:
@@ -72,6 +74,14 @@ def zone_stats(token: data.Token) -> ZoneStats:
     return from_records(*cached) if cached is not None else zone_statistics(units, layer)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def em_communes(token: data.Token) -> pd.Series:
+    """Ethnic-minority area flag (1 = in a region) per unit of today, for map overlays."""
+    classes = area_classes(data.observations(token), data.crosswalks(token),
+                           settings().province)
+    return classes["em_commune"]
+
+
 @dataclass(frozen=True)
 class PlanningData:
     """Criteria per unit and what the export states about them."""
@@ -84,13 +94,17 @@ class PlanningData:
 def planning(token: data.Token, year: int) -> PlanningData:
     """Criteria of every unit of today for ``year``."""
     obs = data.observations(token)
-    frame = criteria_frame(obs, year, data.crosswalks(token), zone_stats(token),
-                           province=settings().province)
+    province = settings().province
+    crosswalks = data.crosswalks(token)
+    statuses, source = progress_statuses(obs, progress_data.targets(token), year, crosswalks,
+                                         province)
+    frame = criteria_frame(obs, year, crosswalks, zone_stats(token), statuses,
+                           province=province)
     demo_values, demo_zones = demo_flags(_store())
     b = data.boundaries("2025", "commune")
     info = {"year": year, "data_date": last_import_date(_store()),
             "boundaries": {"source": b.source, "approximate": b.approximate},
-            "demo": demo_values or demo_zones}
+            "demo": demo_values or demo_zones, "statuses": source.to_dict()}
     return PlanningData(frame, info)
 
 
@@ -98,9 +112,18 @@ def planning(token: data.Token, year: int) -> PlanningData:
 
 
 def criterion_options(lang: str) -> dict[str, str]:
-    """Label → key of the criteria offered (status only when issue #10 provides it)."""
-    return {c.label(lang): k for k, c in CRITERIA.items()
-            if k != "status" or STATUS_AVAILABLE}
+    """Label → key of every criterion offered by the filter."""
+    return {c.label(lang): k for k, c in CRITERIA.items()}
+
+
+def status_source(p: PlanningData, lang: str) -> str:
+    """Where the statuses come from and the values a status condition accepts (caption)."""
+    src = p.info.get("statuses") or {}
+    if not src.get("phase"):
+        return f":material/flag: {src.get('note') or '—'}"
+    values = ", ".join(f"{k} ({status_label(k, lang)})" for k in STATUSES)
+    words = t("pr_status_source", lang).format(phase=src["phase"], year=src["as_of"])
+    return f":material/flag: {words} {values}"
 
 
 def filter_rows(flt: Filter, lang: str) -> pd.DataFrame:
@@ -227,11 +250,14 @@ def document(token: data.Token, year: int, s: Settings) -> dict[str, Any]:
 
 
 def result_table(doc: dict[str, Any], lang: str) -> pd.DataFrame:
-    """Rank, code, name, score and amount of a document, labelled in ``lang``."""
+    """Rank, code, name, score, amount and status of a document, labelled in ``lang``."""
     names = {"rank": "pr_rank", "unit_code": "pr_code", "name": "pr_name",
              "score": "pr_score", "amount_vnd": "pr_amount"}
     frame = pd.DataFrame(doc["units"], columns=[k for k in names if k != "amount_vnd"
                                                 or "budget" in doc])
+    if any(u.get("status") for u in doc["units"]):
+        frame[t("pg_status", lang)] = [status_label(u["status"], lang) if u.get("status")
+                                       else None for u in doc["units"]]
     return frame.rename(columns={k: t(v, lang) for k, v in names.items()})
 
 

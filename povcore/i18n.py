@@ -242,6 +242,13 @@ TEXT: dict[str, dict[str, str]] = {
     "pr_opened": {"vi": "Đang mở kịch bản", "en": "Opened scenario"},
     "pr_no_units": {"vi": "Bộ lọc không chọn đơn vị nào.", "en": "The filter selects no unit."},
     "pr_year": {"vi": "Năm số liệu", "en": "Data year"},
+    "pr_status_source": {
+        "vi": "Trạng thái tiến độ: giai đoạn {phase}, quy đổi về đơn vị hiện nay, số liệu đến "
+              "hết năm {year} (như trang Tiến độ mục tiêu). Lọc: status==behind (hoặc "
+              "status==chậm); giá trị:",
+        "en": "Progress status: phase {phase}, on today's units, reviews up to {year} (as on "
+              "the Target progress page). Filter: status==behind (or status==chậm); values:",
+    },
     "pr_no_zones": {
         "vi": "Chưa có lớp vùng. Nhập bằng `povmap zones import TỆP --type LOẠI` (hoặc "
               "`povmap demo`).",

@@ -532,7 +532,16 @@ def zones_stats(year: int | None, as_json: bool) -> None:
 
 
 _WHERE_HELP = ("Điều kiện lọc, lặp lại = VÀ, '|' = HOẶC, vd. --where 'poor_a_rate>=5' --where "
-               "'share_flood>0|share_special_use_forest>0'. / Filter; repeat = AND, '|' = OR.")
+               "'share_flood>0|share_special_use_forest>0' --where 'status==chậm' (trạng thái "
+               "tiến độ của giai đoạn chứa năm số liệu: met, on_track, behind, missed, "
+               "insufficient_data). / Filter; repeat = AND, '|' = OR; status==behind uses the "
+               "progress of the phase containing the data year.")
+
+
+def _status_tag(unit: dict[str, Any]) -> str:
+    from analysis.progress import status_label
+
+    return f" [{status_label(unit['status'])}]" if unit.get("status") else ""
 
 
 def _read_text(path: str | None) -> str | None:
@@ -557,7 +566,7 @@ def rank(weights_file: str | None, wheres: tuple[str, ...], year: int | None,
     doc = rank_document(_read_text(weights_file), wheres, year)
     if xlsx_path:
         write_xlsx(doc, xlsx_path)
-    lines = [f"{u['rank']:>3}. {u['unit_code']} {u['name']}: {u['score']:.3f}"
+    lines = [f"{u['rank']:>3}. {u['unit_code']} {u['name']}: {u['score']:.3f}{_status_tag(u)}"
              for u in doc["units"]]
     _emit(doc, as_json, "\n".join([f"{doc['filter']} ({doc['year']})", *lines]))
 
@@ -591,7 +600,7 @@ def allocate_cmd(budget: int, criteria_file: str | None, weights_file: str | Non
     if xlsx_path:
         write_xlsx(doc, xlsx_path)
     lines = [f"{u['unit_code']} {u['name']}: {u['amount_vnd']:,} đ".replace(",", ".")
-             for u in doc["units"]]
+             + _status_tag(u) for u in doc["units"]]
     _emit(doc, as_json, "\n".join([f"{doc['filter']} ({doc['year']})", *lines]))
 
 

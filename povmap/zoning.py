@@ -23,6 +23,7 @@ from analysis.priority import (
     parse_allocation,
     parse_filter,
     parse_weights,
+    progress_statuses,
 )
 from analysis.scenario_export import planning_document, planning_workbook
 from analysis.zones import ZoneStats, from_records, stats_key, zone_statistics
@@ -31,6 +32,7 @@ from geodata.crosswalk import build_crosswalk
 from loaders.zones import ZONE_TYPES, read_zone_file
 from povcore.config import Settings, settings
 from povcore.errors import Issue, PovmapError
+from povmap.progress import load_targets
 from povstore.store import Store
 from povstore.zones import (
     add_zones,
@@ -47,8 +49,6 @@ from povstore.zones import (
 
 DEMO_LABEL = "Dữ liệu minh họa"
 CROSSWALK_STEPS = (("2021", "2024"), ("2021", "2025"), ("2024", "2025"))
-STATUS_NOTE = ("Trạng thái tiến độ chưa có (issue #10): bộ lọc theo trạng thái tạm ẩn / "
-               "Progress statuses are not available yet (issue #10): status filters are hidden")
 
 
 def _issue(i: Issue) -> dict[str, Any]:
@@ -213,11 +213,13 @@ def planning_frame(year: int | None = None,
                                  "`povmap import FILE` / run `povmap demo` or import a file")])
     year = year or int(obs[obs["indicator"] == "poor_a"]["year"].max())
     stats, meta = zone_stats(year, cfg)
-    frame = criteria_frame(obs, year, crosswalks(store, cfg.province), stats,
-                           province=cfg.province)
+    cws = crosswalks(store, cfg.province)
+    statuses, source = progress_statuses(obs, load_targets(store, cfg.province), year, cws,
+                                         cfg.province)
+    frame = criteria_frame(obs, year, cws, stats, statuses, province=cfg.province)
     demo_values, demo_zones = demo_flags(store)
     info = {"year": year, "boundaries": meta["boundaries"], "data_date": last_import_date(store),
-            "demo": demo_values or demo_zones, "statuses": False, "status_note": STATUS_NOTE}
+            "demo": demo_values or demo_zones, "statuses": source.to_dict()}
     return frame, info
 
 

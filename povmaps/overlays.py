@@ -168,8 +168,9 @@ def _swatch(colour: str, border: str, fill: str = "transparent") -> str:
             f'border:3px {border} {colour};background:{fill}"></span>')
 
 
-def overlay_legend_html(zone_types: Sequence[str], with_em: bool, lang: str = "vi") -> str:
-    """Legend entries: selection fill, each zone type's outline, the EM outline."""
+def overlay_legend_html(zone_types: Sequence[str], with_em: bool, lang: str = "vi",
+                        with_selection: bool = True) -> str:
+    """Legend entries: selection fill (``with_selection``), each zone type, the EM outline."""
     rows = [
         f'<div class="povmap-ov-row"><span style="display:inline-block;width:18px;height:12px;'
         f'background:{_SELECTED_FILL};opacity:.7"></span> {html.escape(_t("selected", lang))}'
@@ -177,7 +178,7 @@ def overlay_legend_html(zone_types: Sequence[str], with_em: bool, lang: str = "v
         f'<div class="povmap-ov-row"><span style="display:inline-block;width:18px;height:12px;'
         f'background:{_OTHER_FILL};opacity:.5"></span> {html.escape(_t("not_selected", lang))}'
         f'</div>',
-    ]
+    ] if with_selection else []
     for key in zone_types:
         z = ZONE_TYPES[key]
         rows.append(

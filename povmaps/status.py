@@ -61,6 +61,7 @@ def status_view(frame: gpd.GeoDataFrame, units: pd.DataFrame, lang: str = "vi",
     colours = [STATUS_COLOURS[s] for s in STATUS_ORDER]
     group = units_group(frame, values, classes, colours,
                         tooltip_rows=_tooltips(units, lang), selected=selected, lang=lang)
+    group.layer_name = t("pg_status", lang)  # its entry in a layer control
     legend = legend_markup(colours, [status_label(s, lang) for s in STATUS_ORDER],
                            [counts[s] for s in STATUS_ORDER], int(classes.isna().sum()),
                            t("pg_status", lang), lang)

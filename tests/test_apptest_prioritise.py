@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
-PAGE = "pages/prioritise.py"
+PAGE = "views/prioritise.py"
 DEMO_WHERE = ["poor_a_rate>=0.5", "share_flood>0|share_special_use_forest>0", "em_commune==1"]
 
 
@@ -94,7 +94,19 @@ def test_without_filter_every_unit_is_ranked_and_demo_is_labelled() -> None:
     assert len(_table(at)) == 95
     captions = " ".join(c.value for c in at.caption)
     assert "Dữ liệu minh họa" in captions
-    assert "issue #10" in captions  # statuses drop out with a note until #10 lands
+    assert "giai đoạn 2026-2030" in captions  # where the progress statuses come from
+
+
+def test_status_filter_on_the_page_matches_the_cli(demo_env: dict[str, str]) -> None:
+    at = _page(where=["status==chậm"])
+    table = _table(at)
+    cli = json.loads(_povmap(demo_env, "rank", "--where", "status==behind", "--json").stdout)
+    progress = json.loads(_povmap(demo_env, "progress", "--phase", "2026-2030", "--geography",
+                                  "current", "--json").stdout)
+    behind = sorted(u["unit_code"] for u in progress["units"] if u["status"] == "behind")
+    assert sorted(table["Mã"]) == behind
+    assert list(table["Mã"]) == [u["unit_code"] for u in cli["units"]]
+    assert set(table["Tình trạng"]) == {"chậm"}
 
 
 def test_budget_change_reallocates_exactly() -> None:
@@ -130,3 +142,10 @@ def test_english_labels() -> None:
     (frame,) = [d.value for d in at.dataframe if "Code" in d.value.columns]
     assert {"25222", "25225"} <= set(frame["Code"])
     assert "Allocation (đồng)" in frame.columns
+
+
+def test_unknown_status_in_the_link_is_named_and_the_filter_dropped() -> None:
+    at = _page(where=["status==slow"])
+    (warning,) = [w.value for w in at.warning]
+    assert "status==slow" in warning
+    assert len(_table(at)) == 95

@@ -1,5 +1,7 @@
 """The progress page in a real headless Chromium: the status map draws every unit.
 
+The zone layers and the ethnic-minority communes lie over it, each in the layer control.
+
 Own app server (demo data, real boundaries); every off-host request is aborted and fails
 the test. Screenshots go to ``test-artefacts/``.
 """
@@ -73,6 +75,28 @@ def test_status_map_and_tasks_page(app: AppServer, browser: Any) -> None:
     fills = set(units.evaluate_all("els => els.map(e => e.getAttribute('fill'))"))
     assert fills <= {"#1a9850", "#91cf60", "#fc8d59", "#d73027", "#9e9ac8"}
     assert len(fills) >= 2
+    # zone overlays (the demo's 15 zones, 48 EM communes), each toggled in a layer control
+    frame = page.frame_locator(MAP_FRAME)
+    zones = frame.locator("path.povmap-zone")
+    expect(zones).to_have_count(15, timeout=TIMEOUT_MS)
+    expect(frame.locator("path.povmap-em")).to_have_count(48)
+    control = frame.locator(".leaflet-control-layers")
+    control.hover()
+    labels = control.locator(".leaflet-control-layers-overlays label")
+    expect(labels).to_have_count(7)
+    # the province outline (base map), the status layer, 4 zone types, the EM communes
+    assert [x.strip() for x in labels.all_inner_texts()] == [
+        "outline", "Tình trạng", "Ngập lụt / lũ", "Lũ quét – sạt lở đất", "Sạt lở bờ sông",
+        "Rừng đặc dụng", "Xã vùng đồng bào DTTS & miền núi"]
+    forest = labels.filter(has_text="Rừng đặc dụng").locator("input")
+    forest.uncheck()
+    expect(frame.locator("path.povmap-zone-special_use_forest")).to_have_count(0)
+    expect(zones).to_have_count(12)
+    forest.check()
+    expect(frame.locator("path.povmap-zone-special_use_forest")).to_have_count(3)
+    expect(page.locator(".povmap-overlay-legend")).to_contain_text("Rừng đặc dụng")
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(500)
     page.screenshot(path=str(ARTEFACTS / "browser_progress.png"), full_page=True)
     page.goto(app.url + "/nhiem-vu", wait_until="domcontentloaded")
     _idle(page)

@@ -60,6 +60,43 @@ def test_filter_or_only_and_text_status() -> None:
     assert list(Filter().mask(_frame())) == [True] * 4
 
 
+def test_status_condition_takes_keys_and_labels_in_both_languages() -> None:
+    for text in ("status==behind", "status==chậm", "status==CHAM", "status=Chậm"):
+        flt = parse_filter([text])
+        assert flt.text() == "status==behind"
+        assert list(flt.mask(_frame())[lambda m: m].index) == ["1", "4"]
+    assert list(parse_filter(["status!=on track"]).mask(_frame())) == [True, True, False, True]
+    with pytest.raises(PovmapError) as err:
+        parse_filter(["status==slow"])
+    assert "behind (chậm)" in err.value.describe()
+    with pytest.raises(PovmapError, match="== hoặc !="):
+        parse_filter(["status>=behind"])
+
+
+def test_criteria_frame_carries_status_and_its_flag() -> None:
+    from analysis.priority import criteria_frame
+
+    obs = pd.DataFrame(columns=["unit_code", "boundary_version", "year", "indicator", "value"])
+    statuses = pd.Series({"25222": "behind", "25225": "met", "26134": "missed",
+                          "25217": "insufficient_data"})
+    frame = criteria_frame(obs.astype({"year": int, "value": float}), 2026, None,
+                           statuses=statuses)
+    assert len(frame) == 95
+    assert frame.loc[["25222", "25225", "26134", "25217"], "status"].tolist() == [
+        "behind", "met", "missed", "insufficient_data"]
+    flags = frame["status_behind"]
+    assert flags.loc[["25222", "25225", "26134"]].tolist() == [1.0, 0.0, 1.0]
+    assert flags.isna().sum() == 92  # no status, or insufficient data: no flag
+    assert parse_filter(["status_behind==1"]).mask(frame).sum() == 2
+
+
+def test_phase_of_the_data_year() -> None:
+    from analysis.priority import phase_of_year
+
+    assert [phase_of_year(y) for y in (2020, 2021, 2025, 2026, 2030, 2031)] == [
+        None, "2021-2025", "2021-2025", "2026-2030", "2026-2030", None]
+
+
 def test_missing_value_never_matches() -> None:
     f = _frame().assign(poor_a_rate=[None, 4.0, 9.0, 5.0])
     assert list(Filter(((Condition("poor_a_rate", "<", 100.0),),)).mask(f)) == [
@@ -221,6 +258,42 @@ def test_demo_filter_cli_and_xlsx_agree(demo_env: dict[str, str], tmp_path: Path
     assert settings_sheet["Ngân sách (đồng) / Budget (đồng)"] == 20_000_000_000
     assert settings_sheet["Ngày dữ liệu (lần nhập cuối) / Data date (last import)"] == \
         doc["data_date"]
+
+
+def test_demo_status_filter_is_the_progress_engines_behind_list(
+        demo_env: dict[str, str], tmp_path: Path) -> None:
+    progress = json.loads(_povmap(demo_env, "progress", "--phase", "2026-2030",
+                                  "--geography", "current", "--json").stdout)
+    behind = sorted(u["unit_code"] for u in progress["units"] if u["status"] == "behind")
+    assert 0 < len(behind) < 95
+    xlsx = tmp_path / "cham.xlsx"
+    proc = _povmap(demo_env, "allocate", "--budget", "1000000000", "--where", "status==behind",
+                   "--xlsx", str(xlsx), "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert sorted(u["unit_code"] for u in doc["units"]) == behind
+    assert {u["status"] for u in doc["units"]} == {"behind"}
+    assert doc["statuses"] == {"phase": "2026-2030", "geography": "current", "as_of": 2026,
+                               "baseline_year": 2025, "note": None}
+    vi = json.loads(_povmap(demo_env, "rank", "--where", "status==chậm", "--json").stdout)
+    assert [u["unit_code"] for u in vi["units"]] == [u["unit_code"] for u in doc["units"]]
+
+    rows = [r for r in load_workbook(xlsx)["Kết quả"].iter_rows(values_only=True)
+            if r and isinstance(r[0], int)]
+    assert sorted(r[1] for r in rows) == behind
+    assert {r[5] for r in rows} == {"chậm (behind)"}
+    settings_sheet = {r[0]: r[1] for r in load_workbook(xlsx)["Thiết lập"].iter_rows(
+        values_only=True) if r}
+    assert settings_sheet["Trạng thái tiến độ / Progress statuses"].startswith(
+        "giai đoạn / phase 2026-2030")
+
+    # an earlier data year: the phase containing it, on the reviews up to that year
+    old = json.loads(_povmap(demo_env, "rank", "--year", "2023", "--where",
+                             "status==on_track|status==behind", "--json").stdout)
+    assert old["statuses"]["phase"] == "2021-2025"
+    assert old["statuses"]["as_of"] == 2023
+    assert old["units"]
+    assert {u["status"] for u in old["units"]} <= {"on_track", "behind"}
 
 
 def test_demo_zone_stats_cached_and_em_classes_carried(demo_env: dict[str, str]) -> None:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis.progress import headline, path_frame, status_label
 from analysis.targets import PATHS, PHASES, path_words, with_changes
-from dashboard import assets, data, header
+from dashboard import assets, data, header, planning
 from dashboard import progress_data as pdata
 from dashboard.exports import table_csv, table_xlsx
 from dashboard.plan_progress import completion_display, path_chart, unit_display
 from povcore.errors import PovmapError
 from povcore.i18n import format_number, t
 from povmaps.choropleth import base_map
+from povmaps.overlays import em_group, overlay_legend_html, zone_groups
 from povmaps.status import status_view
 from povstore.targets import save_target
 
@@ -67,16 +69,27 @@ for tp in pp.territories:
 
 map_col, side_col = st.columns([3, 2], gap="medium")
 view = status_view(data.web_layer(pp.version, "commune"), pp.units, lang)
+zones = planning.zones(token)
+em = planning.em_communes(token)
+with_em = bool((em.fillna(0) > 0).any())
+overlays = zone_groups(zones, lang)
+if with_em:
+    today = data.web_layer("2025", "commune").rename(columns={"code": "unit_code"})
+    overlays.append(em_group(today, em, lang))
 with map_col:
     st.markdown(f"**{t('pg_status_map', lang)}**")
     outline = data.province_outline()
     st_folium(base_map([float(v) for v in outline.total_bounds], outline), key="pg_map", height=520,
-              use_container_width=True, feature_group_to_add=view.group,
+              use_container_width=True, feature_group_to_add=[view.group, *overlays],
+              layer_control=folium.LayerControl(collapsed=True) if overlays else None,
               returned_objects=[])
     st.caption(f"{t('method', lang)}: {pp.method_vi if lang == 'vi' else pp.method_en} "
                f"{t('pg_outside', lang)}")
 with side_col:
     st.html(assets.styled(view.legend_html))
+    if overlays:
+        st.html(overlay_legend_html(sorted(set(zones["zone_type"])), with_em, lang,
+                                    with_selection=False))
     main = pp.territories[0]
     st.markdown(f"**{t('pg_chart', lang)}**")
     st.altair_chart(path_chart(path_frame(main), lang), width="stretch")

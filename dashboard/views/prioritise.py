@@ -14,13 +14,14 @@ from streamlit_folium import st_folium
 from analysis.mapdata import available_years
 from analysis.priority import AllocationRule, parse_filter
 from analysis.scenario_export import planning_workbook
-from dashboard import data, header, planning
+from dashboard import data, header, planning, progress_data
 from povcore.errors import PovmapError
 from povcore.i18n import format_number, t
 from povmaps.choropleth import base_map
 from povmaps.overlays import em_group, overlay_legend_html, priority_group, zone_groups
 
 lang = header.lang()
+progress_data.preload()  # the plan's targets give the progress statuses
 token = data.store_token()
 obs = data.observations(token)
 years = available_years(obs)
@@ -67,9 +68,7 @@ with filter_col:
                                                                width="small"),
         })
     st.caption(t("pr_filter_help", lang))
-    if not planning.STATUS_AVAILABLE:
-        st.caption(":material/info: Trạng thái tiến độ chưa có (issue #10) / progress statuses "
-                   "not available yet (issue #10)")
+    st.caption(planning.status_source(planning.planning(token, int(year)), lang))
 with weight_col:
     st.markdown(f"**{t('pr_weights', lang)}**")
     weight_rows = st.data_editor(planning.weight_rows(start.weights, lang), hide_index=True,
@@ -90,14 +89,13 @@ with alloc_col:
                                       disabled=[t("pr_criterion", lang)])
     st.caption(t("pr_allocation_help", lang))
 
-current = planning.Settings(
-    planning.filter_from_rows(rows, lang), planning.weights_from_rows(weight_rows, lang),
-    AllocationRule(planning.coefficients_from_rows(coefficient_rows, lang), int(low),
-                   int(high) or None, start.rule.base_points),
-    int(budget), int(year))
-
 # ---- result
-try:
+try:  # a condition typed in the editor can be invalid (e.g. status==slow)
+    current = planning.Settings(
+        planning.filter_from_rows(rows, lang), planning.weights_from_rows(weight_rows, lang),
+        AllocationRule(planning.coefficients_from_rows(coefficient_rows, lang), int(low),
+                       int(high) or None, start.rule.base_points),
+        int(budget), int(year))
     doc = planning.document(token, int(year), current)
 except PovmapError as err:
     st.error(err.describe())
