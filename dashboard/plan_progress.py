@@ -49,7 +49,7 @@ def render(token: data.Token, year: int, lang: str, today: dt.date | None = None
                           for s, n in counts.items())
                + (f" — {pp.baseline_note_vi if lang == 'vi' else pp.baseline_note_en}"
                   if pp.baseline_note_vi else ""))
-    st.page_link("views/progress.py", label=t("page_progress", lang), icon=":material/flag:")
+    st.page_link("pages/progress.py", label=t("page_progress", lang), icon=":material/flag:")
 
 
 def path_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:

@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
 TIMEOUT_S = 180
 PAGES = {
-    "views/overview.py": "Tổng quan",
-    "views/data_table.py": "Số liệu",
-    "views/units.py": "Đơn vị hành chính",
+    "pages/overview.py": "Tổng quan",
+    "pages/data_table.py": "Số liệu",
+    "pages/units.py": "Đơn vị hành chính",
 }
 APPROXIMATE_VI = "Ranh giới gần đúng"
 DEMO_VI = "Dữ liệu minh họa"
@@ -153,7 +153,7 @@ def _smoke_all_pages(approximate: bool) -> None:
         titles = [t.value for t in at.title]
         assert titles, f"{page} shows no title"
         assert titles[0].startswith(title), (page, titles)
-    at.switch_page("views/poverty_map.py").run()
+    at.switch_page("pages/poverty_map.py").run()
     _no_exception(at)
     assert len(at.subheader) == 1
 
@@ -250,7 +250,7 @@ def test_english_labels_and_number_format() -> None:
     assert lowest >= 1000, "the demo data should have units of over 1,000 households"
     assert re.match(r"^\d{1,3}(,\d{3})+ – \d{1,3}(,\d{3})+$", rows[0][1]), rows[0][1]
     # The overview's province figures: "2,355 households", "0.68 %".
-    at.switch_page("views/overview.py").run()
+    at.switch_page("pages/overview.py").run()
     _no_exception(at)
     assert [t.value for t in at.title] == ["Overview"]
     poor_a = sum(_values(2026, "poor_a").values())
@@ -266,7 +266,7 @@ def test_english_labels_and_number_format() -> None:
 @pytest.mark.usefixtures("approx")
 def test_vietnamese_number_format_on_overview() -> None:
     at = _app()
-    at.switch_page("views/overview.py").run()
+    at.switch_page("pages/overview.py").run()
     _no_exception(at)
     poor_a = sum(_values(2026, "poor_a").values())
     metrics = {m.label: m.value for m in at.metric}
@@ -280,7 +280,7 @@ def test_empty_store_shows_no_data(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert any(i.value.startswith(NO_DATA_VI) for i in at.info)
     assert len(at.subheader) == 0
     assert not any("povmap-legend" in h for h in _htmls(at))
-    for page in ("views/overview.py", "views/data_table.py"):
+    for page in ("pages/overview.py", "pages/data_table.py"):
         at.switch_page(page).run()
         _no_exception(at)
         assert any(i.value.startswith(NO_DATA_VI) for i in at.info), page

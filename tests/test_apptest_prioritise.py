@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
-PAGE = "views/prioritise.py"
+PAGE = "pages/prioritise.py"
 DEMO_WHERE = ["poor_a_rate>=0.5", "share_flood>0|share_special_use_forest>0", "em_commune==1"]
 
 

@@ -70,7 +70,7 @@ def _old_dong_nai(version: str) -> list[str]:
 
 
 def test_progress_headline_number_for_phase_one(demo_dir: Path) -> None:
-    at = _page("views/progress.py")
+    at = _page("pages/progress.py")
     at.sidebar.selectbox(key="pg_phase").select("2021-2025").run()
     assert not at.exception
     base = _poor_a(demo_dir, 2021, "2021")
@@ -87,7 +87,7 @@ def test_progress_headline_number_for_phase_one(demo_dir: Path) -> None:
 
 
 def test_progress_one_unit_status_matches_the_hand_rule(demo_dir: Path) -> None:
-    at = _page("views/progress.py")
+    at = _page("pages/progress.py")
     at.sidebar.selectbox(key="pg_phase").select("2026-2030").run()
     code = "26098"
     b = _poor_a(demo_dir, 2025, "2025")[code]
@@ -106,7 +106,7 @@ def test_progress_page_in_english_and_current_geography() -> None:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
     at.run()
     at.sidebar.radio(key="lang").set_value("en").run()
-    at.switch_page("views/progress.py")
+    at.switch_page("pages/progress.py")
     at.run()
     at.sidebar.radio(key="pg_geo").set_value("current").run()
     assert not at.exception, [e.message for e in at.exception]
@@ -115,7 +115,7 @@ def test_progress_page_in_english_and_current_geography() -> None:
 
 
 def test_status_map_carries_the_zone_overlays_with_their_legend() -> None:
-    at = _page("views/progress.py")
+    at = _page("pages/progress.py")
     (legend,) = [h.proto.body for h in at.get("html") if "povmap-overlay-legend" in h.proto.body]
     # the demo's four zone types and the ethnic-minority communes, no selection entries
     for label in ("Ngập lụt / lũ", "Lũ quét – sạt lở đất", "Sạt lở bờ sông", "Rừng đặc dụng",
@@ -126,7 +126,7 @@ def test_status_map_carries_the_zone_overlays_with_their_legend() -> None:
 
 
 def test_tasks_page_lists_every_task_and_flags_overdue() -> None:
-    at = _page("views/tasks.py")
+    at = _page("pages/tasks.py")
     table = at.dataframe[0].value.set_index("ID")
     assert len(table) == 22
     assert table.loc["III.6", "Quá hạn"] == "⚠ 11/12/2022"
@@ -138,14 +138,14 @@ def test_tasks_page_lists_every_task_and_flags_overdue() -> None:
 
 
 def test_task_update_from_the_page_survives_a_restart() -> None:
-    at = _page("views/tasks.py")
+    at = _page("pages/tasks.py")
     at.selectbox(key="tk_id").select("III.7").run()
     at.radio(key="tk_status").set_value("in_progress")
     at.text_input(key="tk_note").input("Đã gửi dự thảo")
     at.text_input(key="tk_author").input("anh_minh")
     at.button[0].click().run()  # the form's submit button
     assert not at.exception, [e.message for e in at.exception]
-    again = _page("views/tasks.py")  # a new session reads the store
+    again = _page("pages/tasks.py")  # a new session reads the store
     again.selectbox(key="tk_id").select("III.7").run()
     history = again.dataframe[1].value
     assert history[["Tình trạng", "Ghi chú", "Người cập nhật"]].values.tolist() == [
@@ -155,7 +155,7 @@ def test_task_update_from_the_page_survives_a_restart() -> None:
 
 
 def test_overview_shows_next_deadline_and_plan_progress() -> None:
-    at = _page("views/overview.py")
+    at = _page("pages/overview.py")
     text = "\n".join(m.value for m in at.markdown)
     assert "Hạn báo cáo tiếp theo:" in text
     assert "Báo cáo kết quả giảm nghèo năm (trước ngày 11/12)" in text

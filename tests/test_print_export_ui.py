@@ -88,11 +88,11 @@ def test_map_and_overview_pages_offer_the_downloads(demo_data, monkeypatch):
     app = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
     at = AppTest.from_file(app, default_timeout=180)
     at.run()
-    at.switch_page("views/poverty_map.py").run()
+    at.switch_page("pages/poverty_map.py").run()
     assert not at.exception, [e.message for e in at.exception]
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Bản đồ in (PNG)", "Bản đồ in (PDF)"]
-    at.switch_page("views/overview.py").run()
+    at.switch_page("pages/overview.py").run()
     assert not at.exception, [e.message for e in at.exception]
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[:2] == ["Báo cáo cuối năm (XLSX)", "Trình chiếu cho cuộc họp (PPTX)"]
