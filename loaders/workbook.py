@@ -545,8 +545,14 @@ def _dispatch(st: _Sheet, r: int, kind: RowKind, label: str, code: str | None,
 
 
 def _title_year(grid: Grid, rows: range) -> list[int]:
-    """Years named in title rows ("năm 2025"), ignoring dates ("tháng 7 năm 2021")."""
-    years: list[int] = []
+    """Years named in title rows ("năm 2025"), ignoring dates ("tháng 7 năm 2021").
+
+    A year written as "năm YYYY" or "31/12/YYYY" anywhere in the title block wins over
+    bare years elsewhere (a subtitle "ranh giới 2021" or "phiên bản 2021" names boundaries,
+    not the review); bare years count only when no line names one explicitly.
+    """
+    explicit: list[int] = []
+    bare: list[int] = []
     for r in rows:
         for v in grid.values[r] if r < len(grid.values) else []:
             if not isinstance(v, str):
@@ -554,12 +560,11 @@ def _title_year(grid: Grid, rows: range) -> list[int]:
             text = _words(v)
             if any(w in text for w in _NOT_TITLE_YEAR):
                 continue
-            found = [int(m.group(2)) for m in _YEAR.finditer(text) if not m.group(1)]
-            found += [int(y) for y in _YEAR_END.findall(v)]  # "tính đến 31/12/2024"
-            if not found and not _DATE_LINE.search(fold_text(v)) and "ngay" not in text:
-                found = [int(y) for y in _BARE_YEAR.findall(fold_text(v))]
-            years.extend(found)
-    return sorted(set(years))
+            explicit += [int(m.group(2)) for m in _YEAR.finditer(text) if not m.group(1)]
+            explicit += [int(y) for y in _YEAR_END.findall(v)]  # "tính đến 31/12/2024"
+            if not _DATE_LINE.search(fold_text(v)) and "ngay" not in text:
+                bare += [int(y) for y in _BARE_YEAR.findall(fold_text(v))]
+    return sorted(set(explicit or bare))
 
 
 def _sheet_year(grid: Grid, layout: Layout, year: int | None,

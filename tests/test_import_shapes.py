@@ -440,6 +440,12 @@ def good_annex_table_below(d: Path) -> Path:
     return write_xlsx(d / "annex.xlsx", bu_dang(footer=[*FOOTER_BU_DANG, *annex]))
 
 
+def good_title_with_other_bare_year(d: Path) -> Path:
+    """A subtitle naming the unit list's year: "năm 2024" in the title wins."""
+    title = [*TITLE_BU_DANG, ["(Theo danh mục đơn vị hành chính 2021, số liệu đến 31/12)"]]
+    return write_xlsx(d / "bare_year.xlsx", bu_dang(title=title))
+
+
 def good_sections(d: Path) -> Path:
     return build_simple(d / "sections.xlsx", three_row_names())
 
@@ -458,6 +464,7 @@ GOOD: dict[str, tuple[Callable[[Path], Path], int, str, dict[str, dict[str, floa
     "summary_and_commune_sheets": (good_summary_and_sheets, 2024, "2024", EXPECT_BU_DANG),
     "district_from_sheet_name": (good_sheet_names_district, 2024, "2024", EXPECT_TAN_PHU),
     "district_from_title": (good_title_names_district, 2024, "2024", EXPECT_TAN_PHU),
+    "title_year_over_bare_year": (good_title_with_other_bare_year, 2024, "2024", EXPECT_BU_DANG),
     "district_from_other_rows": (good_other_rows_district, 2023, "2021", {
         "poor": {"26206": 21.0, "26215": 50.0, "26209": 49.0}}),
     "spelling_dak_dak": (good_spelling_variants, 2024, "2024", BU_DANG_POOR),
