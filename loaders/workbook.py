@@ -406,6 +406,15 @@ def _unit_row(st: _Sheet, r: int, label: str, code: str | None, values: dict[int
         code = found.code
     elif not _code_ok(st, r, code, label):
         return
+    if not values and len(empty) == len(st.layout.indicators):
+        # A unit listed with every cell empty did not report: nothing is stored for it
+        # (a partly empty row is an error, see _fill_empty).
+        st.skip(r, f"đơn vị chưa có số liệu / unit without figures: {label or code}")
+        st.issue(r, None, f"{label or code}: dòng không có số liệu nào, không nhập đơn vị này / "
+                 "the row has no figures; this unit is not imported",
+                 "điền số liệu nếu đơn vị đã báo cáo / fill in the figures if the unit reported",
+                 code=code, severity="warning")
+        return
     _fill_empty(st, r, values, empty)
     _store_unit(st, r, code, values)
 
