@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -269,3 +271,30 @@ def test_category_map_counts_colours_and_legend(frame_2025, tmp_path):
     with pytest.raises(PovmapError, match="categories missing from the legend: late"):
         category_composition(pd.Series(["late"], index=codes[:1]), legend, MapSpec(), "t",
                              "s", "m", 2026, "l", today=TODAY)
+
+
+REFERENCE = Path(__file__).parent / "reference" / "staticmap_2025_ramp_50dpi.png"
+
+
+def test_rendered_map_matches_the_stored_reference_image(frame_2025):
+    """The picture itself, against a reference a person checked (tests/reference/).
+
+    Small anti-aliasing or font-hinting differences are tolerated (mean difference under
+    2 of 255, 99.5 % of pixels within 48); a moved legend, title, label, unit or colour is
+    not. After an intended change of the layout, look at the new picture and rewrite the
+    reference with ``POVMAP_UPDATE_REFERENCES=1 scripts/test -k stored_reference``.
+    """
+    spec = MapSpec(year=2025, dpi=50)
+    sheet = render_map(ramp_obs(), spec, frame_2025, provenance(demo=True), today=TODAY)
+    png = sheet.to_bytes("png")
+    if os.environ.get("POVMAP_UPDATE_REFERENCES"):
+        REFERENCE.parent.mkdir(exist_ok=True)
+        REFERENCE.write_bytes(png)
+    got = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+    want = np.asarray(Image.open(REFERENCE).convert("RGB"), dtype=int)
+    ARTEFACTS.mkdir(exist_ok=True)
+    (ARTEFACTS / "staticmap_reference_actual.png").write_bytes(png)
+    assert got.shape == want.shape
+    diff = np.abs(got - want).max(axis=2)
+    assert diff.mean() < 2.0, f"mean difference {diff.mean():.2f}"
+    assert np.quantile(diff, 0.995) <= 48, f"99.5th percentile {np.quantile(diff, 0.995)}"
