@@ -49,8 +49,18 @@ def test_k_outside_range_lists_range(k: int) -> None:
 # ---------------------------------------------------------------- schemes
 
 def test_quantiles_equal_counts() -> None:
+    c = classify(series([v + 0.5 for v in range(1, 11)]), "quantiles", k=5)
+    assert c.bins == pytest.approx((3.3, 5.1, 6.9, 8.7, 10.5))
+    assert c.counts == (2, 2, 2, 2, 2)
+    assert c.lower == 1.5
+    assert (c.k, c.k_requested, c.note, c.integer) == (5, 5, None, False)
+
+
+def test_quantiles_of_whole_counts_end_on_whole_numbers() -> None:
+    # mapclassify's bounds here are 2.8, 4.6, 6.4, 8.2, 10: counts end on 2, 4, 6, 8, 10.
     c = classify(series([float(v) for v in range(1, 11)]), "quantiles", k=5)
-    assert c.bins == pytest.approx((2.8, 4.6, 6.4, 8.2, 10.0))
+    assert c.bins == (2.0, 4.0, 6.0, 8.0, 10.0)
+    assert c.integer is True
     assert c.counts == (2, 2, 2, 2, 2)
     assert c.lower == 1.0
     assert (c.k, c.k_requested, c.note) == (5, 5, None)
@@ -299,6 +309,24 @@ def test_class_colours_for_few_classes() -> None:
 
 def test_scheme_registry_labels_bilingual() -> None:
     assert all(s.label_vi and s.label_en for s in SCHEMES.values())
+
+
+def test_small_counts_get_integer_non_overlapping_labels() -> None:
+    # Households per commune in a small category: the legend read
+    # "0", "0 – 1", "0 – 2", "2 – 3" (percentile bounds 0, 0.25, 1.5, 2.75, 3).
+    values = series([0.0, 0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 3])
+    c = classify(values, "quantiles", k=5)
+    assert c.bins == (0.0, 1.0, 2.0, 3.0)
+    assert c.counts == (5, 2, 2, 3)
+    assert class_labels(c, lambda v: f"{v:g}") == ["0", "1", "2", "3"]
+    n = classify(series([0.0, 1, 2, 4, 5, 9, 10, 11, 30, 31]), "natural_breaks", k=3)
+    assert class_labels(n, lambda v: f"{v:g}") == ["0 – 5", "6 – 11", "12 – 31"]
+
+
+def test_rates_keep_shared_bounds() -> None:
+    c = classify(series([0.5, 1.2, 3.0, 4.5]), "manual", breaks=[1.2, 3, 4.5])
+    assert c.integer is False
+    assert class_labels(c, lambda v: f"{v:g}") == ["0.5 – 1.2", "1.2 – 3", "3 – 4.5"]
 
 
 # --- our implementations agree with mapclassify (the reference, a dev dependency) ---
