@@ -213,7 +213,13 @@ def _manual_bins(data: FloatArray, breaks: Sequence[float]) -> tuple[FloatArray,
         raise PovmapError(f"Manual breaks must be finite and strictly increasing "
                           f"(got {list(breaks)}). Example: 1, 2, 5, 10.")
     if data.size and data.max() > bins[-1]:
-        top = float(data.max())
+        top, last = float(data.max()), float(bins[-1])
+        if bins.size < MAX_CLASSES:
+            # Every break the user typed stays a bound: values above the last one get
+            # a class of their own.
+            return np.append(bins, top), (
+                f"Thêm một lớp trên {last:g} đến giá trị lớn nhất {top:g} / "
+                f"Added a class above {last:g} up to the maximum {top:g}")
         bins[-1] = top
         return bins, (f"Lớp cuối mở rộng đến giá trị lớn nhất {top:g} / "
                       f"Last class extended to the maximum {top:g}")

@@ -101,10 +101,22 @@ def test_manual_breaks() -> None:
     assert (c.k, c.k_requested, c.note) == (3, 3, None)
 
 
-def test_manual_last_class_extended_with_note() -> None:
-    c = classify(series([0.5, 1.5, 12.0]), "manual", breaks=[1, 2, 5, 10])
-    assert c.bins == (1.0, 2.0, 5.0, 12.0)
-    assert c.yb.tolist() == [0, 1, 3]
+def test_manual_values_above_last_break_get_their_own_class() -> None:
+    # "10; 50; 100" with a maximum of 137: 100 stays a bound, 100 – 137 is a fourth class.
+    c = classify(series([5.0, 40.0, 90.0, 137.0]), "manual", breaks=[10, 50, 100])
+    assert c.bins == (10.0, 50.0, 100.0, 137.0)
+    assert c.yb.tolist() == [0, 1, 2, 3]
+    assert (c.k, c.k_requested) == (4, 3)
+    assert c.note is not None
+    assert "Thêm một lớp trên 100 đến giá trị lớn nhất 137" in c.note
+    assert class_labels(c, lambda v: f"{v:g}") == ["5 – 10", "11 – 50", "51 – 100",
+                                                   "101 – 137"]
+
+
+def test_manual_last_class_extended_when_nine_breaks() -> None:
+    c = classify(series([0.5, 1.5, 12.0]), "manual", breaks=[1, 2, 3, 4, 5, 6, 7, 8, 10])
+    assert c.bins == (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 12.0)
+    assert c.yb.tolist() == [0, 1, 8]
     assert c.note is not None
     assert "Lớp cuối mở rộng đến giá trị lớn nhất 12" in c.note
     assert "Last class extended" in c.note
@@ -227,7 +239,8 @@ def test_every_value_in_exactly_one_manual_class(values: list[float | None],
     s = series(values)
     c = classify(s, "manual", breaks=breaks)
     _check_partition(s, c.bins, c.lower, c.yb, c.counts, c.no_data_count)
-    assert c.k == len(breaks)
+    above = s.max() > breaks[-1] and len(breaks) < 9
+    assert c.k == len(breaks) + (1 if above else 0)
 
 
 def _check_partition(s: pd.Series, bins: tuple[float, ...], lower: float, yb: pd.Series,
