@@ -155,7 +155,20 @@ def zoom_target(frame: gpd.GeoDataFrame, code: str | None) -> tuple[list[float] 
     hit = frame[frame["code"] == code]
     if code is None or hit.empty:
         return None, None
-    minx, miny, maxx, maxy = (float(v) for v in hit.total_bounds)
+    return fit_target(hit)
+
+
+def fit_target(frame: gpd.GeoDataFrame) -> tuple[list[float], int]:
+    """Centre ``[lat, lon]`` and zoom level that show every unit of ``frame``.
+
+    >>> from shapely.geometry import box
+    >>> f = gpd.GeoDataFrame({"code": ["1", "2"]}, crs=4326,
+    ...                      geometry=[box(106.8, 10.9, 106.9, 11.0), box(107.0, 11.0,
+    ...                                                                    107.2, 11.2)])
+    >>> fit_target(f)
+    ([11.05, 107.0], 9)
+    """
+    minx, miny, maxx, maxy = (float(v) for v in frame.total_bounds)
     extent = max(maxx - minx, maxy - miny, 1e-3)
     zoom = int(min(14, max(9, math.floor(math.log2(360 / extent)))))
     return [round((miny + maxy) / 2, 5), round((minx + maxx) / 2, 5)], zoom
