@@ -120,7 +120,8 @@ def build_view(obs: pd.DataFrame, state: ViewState, year: int, frame: gpd.GeoDat
                    state.breaks if state.scheme == "manual" else None)
     colours = list(class_colours(cls, state.palette))
     unit = _unit(state.indicator, lang)
-    decimals = decimals_of(state.indicator)
+    decimals = max(decimals_of(state.indicator),
+                   _places(state.breaks) if state.scheme == "manual" else 0)
     labels = class_labels(cls, lambda v: format_number(v, lang, decimals))
     group = units_group(frame, mv.values, cls.yb, colours,
                         tooltip_rows=_tooltip_rows(mv, lang), selected=_on_map(state, frame),
@@ -131,6 +132,15 @@ def build_view(obs: pd.DataFrame, state: ViewState, year: int, frame: gpd.GeoDat
     method = mv.method_vi if lang == "vi" else mv.method_en
     return MapView(mv, cls, group, legend, title_of(state, year, lang), method,
                    view_table(mv, frame), len(frame))
+
+
+def _places(bounds: tuple[float, ...]) -> int:
+    """Decimals that write every bound exactly (up to 3): manual breaks like 0,5.
+
+    >>> _places((0.5, 2.25, 10.0)), _places((1.0, 5.0))
+    (2, 0)
+    """
+    return max((min(3, len(f"{b:g}".partition(".")[2])) for b in bounds), default=0)
 
 
 def _on_map(state: ViewState, frame: pd.DataFrame) -> str | None:

@@ -30,6 +30,7 @@ from dashboard.launch import (
     start_app,
     stop_app,
 )
+from povcore.i18n import t
 from povcore.indicators import get_indicator
 from povcore.units import registry
 
@@ -407,4 +408,145 @@ def test_plain_streamlit_run_draws_the_map_offline(browser: Any, plain_app: AppS
     # The default view: quantiles in 5 classes of ColorBrewer YlOrRd, every unit with data.
     assert fills == {"#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"}
     assert s.page_errors == []
+    _assert_local_only(s)
+
+
+# --- view state, notices, manual breaks, drill-down (issue #9 item 4) ------------------
+
+LEGEND_ROWS = '[data-testid="stHtml"] .povmap-legend-row:not(.povmap-no-data)'
+NAV = '[data-testid="stSidebarNav"] a'
+
+
+def _no_traceback(s: Session) -> None:
+    assert s.page.locator('[data-testid="stException"]').count() == 0
+    assert s.page_errors == []
+
+
+def _page_shot(s: Session, name: str) -> None:
+    """Screenshot of a page without the map (no run counter): wait for the script only."""
+    s.page.wait_for_function(
+        "() => { const a = document.querySelector('[data-test-script-state]');"
+        " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
+        timeout=RUN_TIMEOUT_MS)
+    s.page.wait_for_timeout(500)
+    ARTEFACTS.mkdir(exist_ok=True)
+    s.page.screenshot(path=str(ARTEFACTS / f"browser_{name}.png"), full_page=True)
+
+
+def _legend_labels(s: Session) -> list[str]:
+    return [x.strip() for x in
+            s.page.locator(f"{LEGEND_ROWS} .povmap-legend-label").all_inner_texts()]
+
+
+def test_unknown_link_parameters_are_named_in_notices(session: Session) -> None:
+    s = session
+    s.goto("/?year=2030&ind=poor_x&unit=99999&lvl=district&cls=manual&brk=a,b")
+    s.wait_for_map(N_2025)
+    alerts = s.page.locator('[data-testid="stAlert"]')
+    expect(alerts.filter(has_text="Năm 2030 chưa có số liệu — hiển thị 2026")).to_have_count(1)
+    expect(alerts.filter(has_text="Chỉ tiêu «poor_x»")).to_have_count(1)
+    expect(alerts.filter(has_text="Ngưỡng tự nhập «a,b»")).to_have_count(1)
+    expect(alerts.filter(has_text="Đơn vị 99999 không có trên bản đồ này")).to_have_count(1)
+    expect(alerts.filter(has_text="không có cấp «district»")).to_have_count(1)
+    title = s.page.locator('[data-testid="stHeading"] h3').first
+    expect(title).to_contain_text(f"{get_indicator('poor_rate').label_vi} — 2026")
+    s.shot("e_link_notices")
+    _no_traceback(s)
+    _assert_local_only(s)
+
+
+def _open_scheme(s: Session) -> None:
+    s.page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary').filter(
+        has_text="Cách phân lớp").click()
+
+
+def test_manual_breaks_bad_input_message_and_last_classes_kept(session: Session) -> None:
+    s = session
+    s.goto("/?ind=poor_a&year=2025&geo=current&cls=manual&brk=1,5,10")
+    s.wait_for_map(N_2025)
+    _open_scheme(s)
+    good = _legend_labels(s)
+    assert good[:3] == ["0 – 1", "2 – 5", "6 – 10"], good
+    box = s.page.locator('[data-testid="stSidebar"] input[aria-label^="Ngưỡng phân lớp"]')
+    expect(box).to_have_value("1; 5; 10")
+    for typed, message in (("5; 2; 8", "Ngưỡng phải tăng dần: 2 đứng sau 5"),
+                           ("1; x; 3", "«x» không phải là số"),
+                           ("1; 2", "Cần 3 đến 9 ngưỡng")):
+        runs = s.runs()
+        box.fill(typed)
+        box.press("Enter")
+        s.wait_for_run_after(runs)
+        expect(s.page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]')
+               ).to_contain_text(message)
+        assert _legend_labels(s) == good
+        _no_traceback(s)
+    s.shot("f_manual_breaks_bad_input")
+    runs = s.runs()
+    box.fill("0,5; 2,5; 10; 50")  # Vietnamese decimal commas
+    box.press("Enter")
+    s.wait_for_run_after(runs)
+    assert _legend_labels(s)[:4] == ["0,0 – 0,5", "0,5 – 2,5", "2,5 – 10,0", "10,0 – 50,0"]
+    assert "brk=0.5%2C2.5%2C10%2C50" in s.page.url or "brk=0.5,2.5,10,50" in s.page.url
+    _no_traceback(s)
+    _assert_local_only(s)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_view_survives_map_data_overview_map(session: Session, lang: str) -> None:
+    s = session
+    s.goto(f"/?ind=near_poor_rate&year=2022&geo=current&cls=natural_breaks&k=6&lang={lang}")
+    s.wait_for_map(N_2025)
+    label = get_indicator("near_poor_rate").label(lang)
+    title = s.page.locator('[data-testid="stHeading"] h3').first
+    expect(title).to_contain_text(f"{label} — 2022")
+    assert len(_legend_labels(s)) == 6
+    pages = {"vi": ("Số liệu", "Tổng quan", "Bản đồ nghèo"),
+             "en": ("Data", "Overview", "Poverty map")}[lang]
+    s.page.locator(NAV).filter(has_text=pages[0]).click()
+    heading = s.page.locator('[data-testid="stHeading"] h1').first
+    expect(heading).to_contain_text(f"{label} — 2022", timeout=RUN_TIMEOUT_MS)
+    indicator_box = s.page.locator(
+        f'[data-testid="stSidebar"] input[aria-label="{t("indicator", lang)}"]')
+    expect(indicator_box).to_have_value(label)
+    expect(s.page).to_have_url(re.compile(r"k=6"), timeout=RUN_TIMEOUT_MS)
+    _page_shot(s, f"g_{lang}_data_page_keeps_view")
+    s.page.locator(NAV).filter(has_text=pages[1]).click()
+    expect(s.page.locator('[data-testid="stHeading"]').filter(
+        has_text=f"{t('province_figures', lang)} — 2022")).to_have_count(
+        1, timeout=RUN_TIMEOUT_MS)
+    _page_shot(s, f"g_{lang}_overview_same_year")
+    s.page.locator(NAV).filter(has_text=pages[2]).click()
+    s.wait_for_map(N_2025)
+    expect(title).to_contain_text(f"{label} — 2022")
+    assert len(_legend_labels(s)) == 6
+    for part in ("ind=near_poor_rate", "year=2022", "geo=current", "cls=natural_breaks",
+                 "k=6"):
+        assert part in s.page.url
+    s.shot(f"g_{lang}_back_on_map_same_view")
+    _no_traceback(s)
+    _assert_local_only(s)
+
+
+def test_drill_down_shows_only_the_districts_communes_and_returns(session: Session) -> None:
+    s = session
+    district = "731"  # Thành phố Biên Hòa in version 2021
+    kids = registry().units("2021")
+    communes = set(kids[kids["parent_code"].astype(str) == district]["code"].astype(str))
+    n_districts = len(registry().units("2021", "district"))
+    s.goto(f"/?year=2022&lvl=district&unit={district}")
+    s.wait_for_map(n_districts)
+    runs = s.runs()
+    s.page.get_by_role("button", name="Xem các xã của huyện này").click()
+    s.wait_for_run_after(runs)
+    s.wait_for_map(len(communes))
+    assert set(s.path_codes()) == communes
+    expect(s.page.locator("#povmap-breadcrumb")).to_contain_text("Thành phố Biên Hòa")
+    s.shot("h_drill_down_bien_hoa")
+    runs = s.runs()
+    s.page.get_by_role("button", name="Về toàn tỉnh").click()
+    s.wait_for_run_after(runs)
+    s.wait_for_map(n_districts)
+    assert s.page.locator("#povmap-breadcrumb").count() == 0
+    assert s.page.locator("#povmap-selected").get_attribute("data-code") == district
+    _no_traceback(s)
     _assert_local_only(s)
