@@ -127,7 +127,11 @@ def build_view(obs: pd.DataFrame, state: ViewState, year: int, frame: gpd.GeoDat
                         tooltip_rows=_tooltip_rows(mv, lang), selected=_on_map(state, frame),
                         lang=lang)
     label = get_indicator(state.indicator).label(lang)
-    legend = legend_markup(colours, labels, list(cls.counts), cls.no_data_count,
+    # Counts of the units drawn (a drill-down draws one district's communes, classed
+    # with the whole province so that colours compare).
+    shown = cls.yb.reindex(frame["code"].astype(str).to_numpy()).fillna(-1).astype(int)
+    counts = [int((shown == i).sum()) for i in range(cls.k)]
+    legend = legend_markup(colours, labels, counts, int((shown == -1).sum()),
                            f"{label} ({unit})", lang)
     method = mv.method_vi if lang == "vi" else mv.method_en
     return MapView(mv, cls, group, legend, title_of(state, year, lang), method,
@@ -160,7 +164,7 @@ def zoom_target(frame: gpd.GeoDataFrame, code: str | None) -> tuple[list[float] 
     >>> f = gpd.GeoDataFrame({"code": ["1"]}, geometry=[box(106.8, 10.9, 106.9, 11.0)],
     ...                      crs=4326)
     >>> zoom_target(f, "1")
-    ([10.95, 106.85], 11)
+    ([10.95, 106.85], 12)
     """
     hit = frame[frame["code"] == code]
     if code is None or hit.empty:
@@ -176,9 +180,10 @@ def fit_target(frame: gpd.GeoDataFrame) -> tuple[list[float], int]:
     ...                      geometry=[box(106.8, 10.9, 106.9, 11.0), box(107.0, 11.0,
     ...                                                                    107.2, 11.2)])
     >>> fit_target(f)
-    ([11.05, 107.0], 9)
+    ([11.05, 107.0], 10)
     """
     minx, miny, maxx, maxy = (float(v) for v in frame.total_bounds)
     extent = max(maxx - minx, maxy - miny, 1e-3)
-    zoom = int(min(14, max(9, math.floor(math.log2(360 / extent)))))
+    # At zoom z the world is 256·2^z px wide: the extent fills about 600 px.
+    zoom = int(min(14, max(8, math.floor(math.log2(600 / extent)))))
     return [round((miny + maxy) / 2, 5), round((minx + maxx) / 2, 5)], zoom

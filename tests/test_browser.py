@@ -545,8 +545,31 @@ def test_drill_down_shows_only_the_districts_communes_and_returns(session: Sessi
     runs = s.runs()
     s.page.get_by_role("button", name="Về toàn tỉnh").click()
     s.wait_for_run_after(runs)
-    s.wait_for_map(n_districts)
+    # Zoomed to the district: paths outside the view are drawn empty ("M0 0").
+    expect(s.units).to_have_count(n_districts, timeout=LOAD_TIMEOUT_MS)
+    s.shot("h_drill_back_to_districts")
     assert s.page.locator("#povmap-breadcrumb").count() == 0
     assert s.page.locator("#povmap-selected").get_attribute("data-code") == district
+    _no_traceback(s)
+    _assert_local_only(s)
+
+
+def test_unit_names_on_the_map_at_default_zoom(session: Session) -> None:
+    s = session
+    s.goto("/")
+    s.wait_for_map(N_2025)
+    labels = s.frame.locator(".povmap-label")
+    expect(labels.first).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    assert len(boxes) >= 10, f"only {len(boxes)} names drawn"
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+                       and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+            assert not overlap, (a, b)
+    names = registry().units("2025", on=ON_2026).set_index("code")["name"]
+    code = labels.first.get_attribute("data-code")
+    assert labels.first.inner_text().strip() in str(names[code])
+    s.shot("i_unit_names_default_zoom")
     _no_traceback(s)
     _assert_local_only(s)

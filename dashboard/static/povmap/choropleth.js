@@ -77,7 +77,66 @@
         return control;
     }
 
+    /* Unit names on the map. Each feature carries lp = [lon, lat, areaRank] and lb
+       (its short, escaped name). After every zoom or move the names are placed in
+       order (selected unit, then largest first); a name whose box would overlap one
+       already placed, or leave the map, is not drawn. White halo in the CSS. */
+    var CHAR_PX = 6.6, LINE_PX = 15, GAP_PX = 3;
+
+    function placeLabels(map, layer, pane) {
+        var items = [], size = map.getSize(), placed = [];
+        layer.eachLayer(function (l) {
+            var p = l.feature && l.feature.properties;
+            if (p && p.lp && p.lb) { items.push(p); }
+        });
+        items.sort(function (a, b) {
+            return (b.selected ? 1 : 0) - (a.selected ? 1 : 0) || a.lp[2] - b.lp[2];
+        });
+        pane.innerHTML = "";
+        items.forEach(function (p) {
+            var pt = map.latLngToContainerPoint([p.lp[1], p.lp[0]]);
+            var w = p.lb.length * CHAR_PX, box = {x0: pt.x - w / 2 - GAP_PX,
+                x1: pt.x + w / 2 + GAP_PX, y0: pt.y - LINE_PX / 2 - GAP_PX,
+                y1: pt.y + LINE_PX / 2 + GAP_PX};
+            if (box.x0 < 0 || box.y0 < 0 || box.x1 > size.x || box.y1 > size.y) { return; }
+            var clash = placed.some(function (q) {
+                return box.x0 < q.x1 && q.x0 < box.x1 && box.y0 < q.y1 && q.y0 < box.y1;
+            });
+            if (clash) { return; }
+            placed.push(box);
+            var div = document.createElement("div");
+            div.className = "povmap-label" + (p.selected ? " povmap-label-selected" : "");
+            div.innerHTML = p.lb;  /* escaped in Python */
+            div.setAttribute("data-code", p.code);
+            div.style.left = pt.x + "px";
+            div.style.top = pt.y + "px";
+            pane.appendChild(div);
+        });
+    }
+
+    /* Draws and keeps the names of layer's units while the layer is on a map. */
+    function addLabels(layer) {
+        function attach(map) {
+            var pane = L.DomUtil.create("div", "povmap-labels", map.getContainer());
+            var redraw = function () { placeLabels(map, layer, pane); };
+            var hide = function () { pane.style.display = "none"; };
+            var show = function () { pane.style.display = ""; redraw(); };
+            map.on("movestart zoomstart", hide);
+            map.on("moveend zoomend resize", show);
+            layer.once("remove", function () {
+                map.off("movestart zoomstart", hide);
+                map.off("moveend zoomend resize", show);
+                pane.remove();
+            });
+            redraw();
+        }
+        if (layer._map) { attach(layer._map); } else { layer.once("add", function () {
+            attach(layer._map);
+        }); }
+    }
+
     root.povmap = {
+        addLabels: addLabels,
         unitStyle: unitStyle,
         unitEvents: unitEvents,
         decodeTopology: decodeTopology,
