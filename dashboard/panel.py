@@ -87,4 +87,7 @@ def render(obs: pd.DataFrame, state: ViewState, year: int, version: str, view: M
         pd.DataFrame({t("col_indicator", lang): table["label_vi" if lang == "vi" else "label_en"],
                       t("col_value", lang): [format_value(v, key, lang) for v, key in
                                              zip(table["value"], table["key"], strict=True)]}),
-        hide_index=True, height=260)
+        hide_index=True, height=260, width="stretch",
+        # The names are long: without a cap the value column scrolled out of view.
+        column_config={t("col_indicator", lang): st.column_config.TextColumn(width="medium"),
+                       t("col_value", lang): st.column_config.TextColumn(width="small")})

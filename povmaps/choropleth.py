@@ -361,7 +361,7 @@ def _label_points(frame: gpd.GeoDataFrame) -> dict[str, list[float]]:
     from shapely.ops import polylabel
 
     out: dict[str, list[float]] = {}
-    areas = frame.geometry.area.to_numpy()
+    areas = shapely.area(frame.geometry.to_numpy())  # degrees²: only ranks them
     order = {int(i): rank for rank, i in enumerate(areas.argsort()[::-1])}
     for i, (code, geom) in enumerate(zip(frame["code"].astype(str), frame.geometry,
                                          strict=True)):
@@ -435,6 +435,9 @@ def _units_layer(
         aliases=[html.escape(t("map_unit", lang)), *(html.escape(r) for r in row_labels)],
         class_name="povmap-tooltip",
         sticky=True,
+        # Left or right of the pointer, whichever side of the map has room: a tooltip
+        # opened near the left edge was cut off.
+        direction="auto",
     )
     each_feature = f"povmap.unitEvents({_style_args()}, {json.dumps(HOVER_STYLE)})"
     layer = folium.GeoJson(

@@ -27,7 +27,7 @@ if ctx.drill is not None:
                f'{PROVINCE_ALL.text(lang)} › <b>{html.escape(name)}</b></nav>')
     back.button(BACK_PROVINCE.text(lang), key="drill_back", on_click=controls.drill_out,
                 args=(code, lang), icon=":material/arrow_upward:")
-map_col, side_col = st.columns([3, 2], gap="medium")
+map_col, side_col = st.columns([5, 2], gap="small")
 with map_col:
     if ctx.flags:
         st.caption(f":orange[**{' · '.join(ctx.flags)}**]")
