@@ -106,6 +106,8 @@ def _indicator_changes(browser: Any, app: AppServer, blocked: list[str]) -> list
             timeout=120_000)
         page.wait_for_timeout(300)
         box.click()
+        # The option list is virtualised: typing filters it so the option is drawn.
+        box.locator("input").fill(names[i % 2])
         option = page.get_by_role("option", name=names[i % 2], exact=True)
         option.wait_for()
         page.evaluate(_ARM_JS, [FRAME, N_UNITS])
