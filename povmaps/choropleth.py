@@ -329,14 +329,15 @@ class TopologyData(folium.MacroElement):
         """
         {% macro script(this, kwargs) %}
         povmap.addTopology({{ this._parent.get_name() }}, {{ this.topology }});
-        povmap.addLabels({{ this._parent.get_name() }});
+        povmap.addLabels({{ this._parent.get_name() }}, {{ this.lang }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, topology: bytes) -> None:
+    def __init__(self, topology: bytes, lang: str = "vi") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "TopologyData"
+        self.lang = json.dumps(lang)
         # Properties are HTML-escaped already; "</" is escaped so it cannot end the script.
         self.topology = topology.decode("utf-8").replace("</", "<\\/")
 
@@ -449,7 +450,7 @@ def _units_layer(
         style=folium.JsCode(f"povmap.unitStyle({_style_args()})"),
         className=UNIT_CLASS,
     )
-    TopologyData(topology).add_to(layer)
+    TopologyData(topology, lang).add_to(layer)
     return layer
 
 

@@ -573,3 +573,52 @@ def test_unit_names_on_the_map_at_default_zoom(session: Session) -> None:
     s.shot("i_unit_names_default_zoom")
     _no_traceback(s)
     _assert_local_only(s)
+
+
+def test_zone_overlays_toggle_with_layer_control_and_legend(session: Session) -> None:
+    s = session
+    s.goto("/")
+    s.wait_for_map(N_2025)
+    assert s.frame.locator(".leaflet-control-layers").count() == 0
+    runs = s.runs()
+    s.page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]').filter(
+        has_text="Hiện vùng quy hoạch").click()
+    s.wait_for_run_after(runs)
+    zones = s.frame.locator("path.povmap-zone")
+    expect(zones.first).to_be_attached(timeout=RUN_TIMEOUT_MS)
+    control = s.frame.locator(".leaflet-control-layers-overlays label")
+    legend_types = s.page.locator(".povmap-overlay-legend [data-zone-type]")
+    expect(legend_types.first).to_be_attached()
+    assert control.count() >= legend_types.count() >= 2
+    expect(s.frame.locator("path.povmap-em").first).to_be_attached()
+    # Each zone type is its own layer: unticking one removes only its outlines.
+    before = zones.count()
+    control.filter(has_text=s.page.locator(".povmap-overlay-legend [data-zone-type]").first
+                   .inner_text().strip()).locator("input").uncheck()
+    expect(zones).not_to_have_count(before)
+    assert s.units.count() == N_2025
+    s.shot("j_zone_overlays")
+    _no_traceback(s)
+    _assert_local_only(s)
+
+
+def test_phone_one_finger_scrolls_the_page(browser: Any, app: AppServer) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, service_workers="block", locale="vi-VN")
+    s = Session(context, context.new_page(), app.url)
+    context.route("**/*", lambda r: r.continue_() if is_local(r.request.url)
+                  else (s.blocked.append(r.request.url), r.abort()))
+    try:
+        s.goto("/")
+        s.wait_for_map(N_2025)
+        hint = s.frame.locator(".povmap-touch-hint")
+        expect(hint).to_have_text("Dùng hai ngón tay để di chuyển bản đồ")
+        # Leaflet's one-finger dragging is off: a swipe on the map scrolls the page.
+        dragging = s.frame.locator(".leaflet-container").first.evaluate(
+            "el => el.classList.contains('leaflet-touch-drag')")
+        assert dragging is False
+        s.shot("k_phone_390x844")
+        _no_traceback(s)
+    finally:
+        context.close()
+    _assert_local_only(s)

@@ -116,20 +116,21 @@
 
     /* On a touch screen one finger scrolls the page and two fingers move the map
        (Leaflet: one-finger dragging off, pinch still zooms and pans); a hint says so. */
-    function touchPolicy(map) {
-        if (map._povmapTouch || !L.Browser.touch || !L.Browser.mobile) { return; }
+    function touchPolicy(map, lang) {
+        var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+        if (map._povmapTouch || !L.Browser.touch || !(L.Browser.mobile || coarse)) { return; }
         map._povmapTouch = true;
         map.dragging.disable();
         var hint = L.DomUtil.create("div", "povmap-touch-hint", map.getContainer());
-        hint.textContent = document.documentElement.lang === "en"
+        hint.textContent = lang === "en"
             ? "Use two fingers to move the map"
             : "Dùng hai ngón tay để di chuyển bản đồ";
     }
 
     /* Draws and keeps the names of layer's units while the layer is on a map. */
-    function addLabels(layer) {
+    function addLabels(layer, lang) {
         function attach(map) {
-            touchPolicy(map);
+            touchPolicy(map, lang);
             var pane = L.DomUtil.create("div", "povmap-labels", map.getContainer());
             var redraw = function () { placeLabels(map, layer, pane); };
             var hide = function () { pane.style.display = "none"; };
