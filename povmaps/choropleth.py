@@ -462,6 +462,7 @@ def _outline_layer(outline: gpd.GeoDataFrame) -> folium.GeoJson:
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=OUTLINE_LAYER,
+        control=False,
         style=OUTLINE_STYLE,
         interactive=False,
         className=OUTLINE_CLASS,
@@ -536,7 +537,8 @@ def units_group(
     _check_lang(lang)
     on_map = _classes_on_map(frame, values, classes, len(colours))
     _check_selected(frame, selected)
-    group = folium.FeatureGroup(name="units-group")
+    # Not in a layer control: the units are the map itself (zones are the toggles).
+    group = folium.FeatureGroup(name="units-group", control=False)
     _units_layer(frame, on_map, colours, tooltip_rows or {}, selected, lang).add_to(group)
     return group
 

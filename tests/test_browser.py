@@ -586,7 +586,10 @@ def test_zone_overlays_toggle_with_layer_control_and_legend(session: Session) ->
     s.wait_for_run_after(runs)
     zones = s.frame.locator("path.povmap-zone")
     expect(zones.first).to_be_attached(timeout=RUN_TIMEOUT_MS)
+    s.frame.locator(".leaflet-control-layers").hover()  # collapsed until pointed at
     control = s.frame.locator(".leaflet-control-layers-overlays label")
+    expect(control.first).to_be_visible()
+    assert "units-group" not in control.all_inner_texts()
     legend_types = s.page.locator(".povmap-overlay-legend [data-zone-type]")
     expect(legend_types.first).to_be_attached()
     assert control.count() >= legend_types.count() >= 2

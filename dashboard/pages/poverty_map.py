@@ -51,7 +51,7 @@ with map_col:
         overlay_legend = zone_legend_html(sorted(set(zones["zone_type"])), with_em, lang)
     out = st_folium(base_map(outline.total_bounds, outline), key="povmap", height=620,
                     use_container_width=True, feature_group_to_add=groups,
-                    layer_control=(folium.LayerControl(collapsed=False)
+                    layer_control=(folium.LayerControl(collapsed=True)
                                    if overlay_legend else None),
                     center=center, zoom=zoom, returned_objects=["last_active_drawing"])
     st.caption(f"{t('method', lang)}: {ctx.view.method}")
