@@ -105,7 +105,10 @@ class Session:
 
     def wait_idle(self) -> None:
         """Wait until Streamlit reports no running script (and the run counter exists)."""
-        self.page.locator("#povmap-runs").wait_for(state="attached", timeout=RUN_TIMEOUT_MS)
+        # .first: while a run adds elements above it (the drill-down's breadcrumb), the
+        # previous run's counter lingers until the run ends.
+        self.page.locator("#povmap-runs").first.wait_for(state="attached",
+                                                          timeout=RUN_TIMEOUT_MS)
         self.page.wait_for_function(
             "() => { const a = document.querySelector('[data-test-script-state]');"
             " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
