@@ -94,9 +94,14 @@ _EXAMPLE = Notice("Ví dụ: 1; 2,5; 5", "Example: 1; 2.5; 5")
 
 
 def _number(item: str) -> float:
-    """One break as typed: "2,5" (Vietnamese) or "2.5"; "1.000,5" with thousands dots."""
+    """One break as typed: "2,5" (Vietnamese) or "2.5"; "1.000,5", "2.000" with thousands dots.
+
+    >>> _number("2,5"), _number("2.5"), _number("2.000"), _number("0.500"), _number("1.000,5")
+    (2.5, 2.5, 2000.0, 0.5, 1000.5)
+    """
     text = item.strip().replace(" ", "").replace("\u00a0", "")
-    if "," in text and "." in text:
+    if ("," in text and "." in text) or re.fullmatch(r"[1-9]\d{0,2}(\.\d{3})+", text):
+        # Vietnamese thousands dots: "1.000,5", "2.000" (a leading 0 stays a decimal).
         text = text.replace(".", "").replace(",", ".")
     elif text.count(",") == 1:
         text = text.replace(",", ".")
