@@ -513,6 +513,11 @@ def test_view_survives_map_data_overview_map(session: Session, lang: str) -> Non
     expect(indicator_box).to_have_value(label)
     expect(s.page).to_have_url(re.compile(r"k=6"), timeout=RUN_TIMEOUT_MS)
     _page_shot(s, f"g_{lang}_data_page_keeps_view")
+    with s.page.expect_download() as download:
+        s.page.get_by_role("button", name=t("download_csv", lang)).click()
+    csv_text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert f"{label} — 2022" in csv_text
+    assert "k = 6" in csv_text
     s.page.locator(NAV).filter(has_text=pages[1]).click()
     expect(s.page.locator('[data-testid="stHeading"]').filter(
         has_text=f"{t('province_figures', lang)} — 2022")).to_have_count(

@@ -7,6 +7,7 @@ from numbers import Real
 
 import streamlit as st
 
+from analysis.classify import SCHEMES
 from dashboard import controls, header
 from dashboard.context import map_context
 from dashboard.exports import table_csv, table_xlsx
@@ -44,8 +45,10 @@ def _number(places: int) -> Callable[[object], str]:
 # A Styler shows Vietnamese/English number formats while sorting stays numeric.
 st.dataframe(table.style.format(_number(decimals), subset=numbers)
              .format(_number(0), subset=ranks), hide_index=True, width="stretch")
+scheme = SCHEMES[state.scheme]
+scheme_label = scheme.label_en if lang == "en" else scheme.label_vi
 selection = {t("col_indicator", lang): view.title, t("method", lang): view.method,
-             t("scheme", lang): f"{state.scheme}, k = {view.classification.k}",
+             t("scheme", lang): f"{scheme_label}, k = {view.classification.k}",
              "URL": "?" + "&".join(f"{k}={v}" for k, v in to_query(state).items())}
 if flags:
     selection[t("source", lang)] = " · ".join(flags)
