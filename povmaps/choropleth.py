@@ -436,8 +436,8 @@ def _units_layer(
         aliases=[html.escape(t("map_unit", lang)), *(html.escape(r) for r in row_labels)],
         class_name="povmap-tooltip",
         sticky=True,
-        # Left or right of the pointer, whichever side of the map has room: a tooltip
-        # opened near the left edge was cut off.
+        # First side by the map's centre; choropleth.js (keepTooltipInside) then keeps
+        # it on a side where it fits (it was cut at the left edge).
         direction="auto",
     )
     each_feature = f"povmap.unitEvents({_style_args()}, {json.dumps(HOVER_STYLE)})"

@@ -579,6 +579,21 @@ def test_unit_names_on_the_map_at_default_zoom(session: Session) -> None:
     code = labels.first.get_attribute("data-code")
     assert labels.first.inner_text().strip() in str(names[code])
     s.shot("i_unit_names_default_zoom")
+    # Tooltips stay inside the map wherever the pointer is (here every 10th unit).
+    frame_box = s.page.locator(MAP_FRAME).bounding_box()
+    for index in range(0, N_2025, 10):
+        path = s.units.nth(index)
+        point = path.evaluate(_OWN_POINT_JS)
+        if point is None:
+            continue
+        path.hover(position=point)
+        s.page.mouse.move(frame_box["x"] + 1, frame_box["y"] + 1)  # leave, then re-enter
+        path.hover(position=point)
+        tip = s.frame.locator(".povmap-tooltip").last
+        expect(tip).to_be_visible()
+        b = tip.bounding_box()
+        assert b["x"] >= frame_box["x"] - 1, (index, b, frame_box)
+        assert b["x"] + b["width"] <= frame_box["x"] + frame_box["width"] + 1, (index, b)
     _no_traceback(s)
     _assert_local_only(s)
 

@@ -16,6 +16,24 @@
         };
     }
 
+    /* The sticky tooltip opens on the side of the pointer where it fits (right first):
+       Leaflet's "auto" only looks at the map's centre, and a wide tooltip opened just
+       right of the centre was cut at the left edge. */
+    function keepTooltipInside(e) {
+        var tip = e.target.getTooltip && e.target.getTooltip();
+        var box = tip && tip.getElement && tip.getElement();
+        if (!box || !e.target._map) { return; }
+        var size = e.target._map.getSize(), w = box.offsetWidth + 24,
+            x = e.containerPoint.x, y = e.containerPoint.y, room = size.x - x;
+        /* Neither side has room on a narrow map: above or below the pointer, centred. */
+        var side = room >= w ? "right" : (x >= w ? "left"
+            : (y > box.offsetHeight + 24 ? "top" : "bottom"));
+        if (tip.options.direction !== side) {
+            tip.options.direction = side;
+            tip.setLatLng(e.latlng);
+        }
+    }
+
     /* onEachFeature of the units layer: outline on hover, back to the style on leave. */
     function unitEvents(selected, base, hover) {
         var style = unitStyle(selected, base);
@@ -94,7 +112,8 @@
         });
         pane.innerHTML = "";
         items.forEach(function (p) {
-            var pt = map.latLngToContainerPoint([p.lp[1], p.lp[0]]);
+            var ll = [p.lp[1], p.lp[0]], pt = map.latLngToContainerPoint(ll),
+                at = map.latLngToLayerPoint(ll);
             var w = p.lb.length * CHAR_PX, box = {x0: pt.x - w / 2 - GAP_PX,
                 x1: pt.x + w / 2 + GAP_PX, y0: pt.y - LINE_PX / 2 - GAP_PX,
                 y1: pt.y + LINE_PX / 2 + GAP_PX};
@@ -108,8 +127,8 @@
             div.className = "povmap-label" + (p.selected ? " povmap-label-selected" : "");
             div.innerHTML = p.lb;  /* escaped in Python */
             div.setAttribute("data-code", p.code);
-            div.style.left = pt.x + "px";
-            div.style.top = pt.y + "px";
+            div.style.left = at.x + "px";
+            div.style.top = at.y + "px";
             pane.appendChild(div);
         });
     }
@@ -131,14 +150,20 @@
     function addLabels(layer, lang) {
         function attach(map) {
             touchPolicy(map, lang);
-            var pane = L.DomUtil.create("div", "povmap-labels", map.getContainer());
+            layer.on("mousemove", keepTooltipInside);  /* the tooltip is the layer's */
+            /* In a pane of the map (above the polygons, below tooltips and popups),
+               placed in layer coordinates, so the names move with the map. */
+            var host = map.getPane("povmapLabels") || map.createPane("povmapLabels");
+            host.style.zIndex = 450;
+            host.style.pointerEvents = "none";
+            var pane = L.DomUtil.create("div", "povmap-labels", host);
             var redraw = function () { placeLabels(map, layer, pane); };
             var hide = function () { pane.style.display = "none"; };
             var show = function () { pane.style.display = ""; redraw(); };
-            map.on("movestart zoomstart", hide);
+            map.on("zoomstart", hide);
             map.on("moveend zoomend resize", show);
             layer.once("remove", function () {
-                map.off("movestart zoomstart", hide);
+                map.off("zoomstart", hide);
                 map.off("moveend zoomend resize", show);
                 pane.remove();
             });
