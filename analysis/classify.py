@@ -54,6 +54,9 @@ class Classification:
         Classes asked for and classes produced (fewer for degenerate data).
     note : str or None
         Why ``k < k_requested`` or the breaks were adjusted ("vi / en").
+    integer : bool
+        Every value is a whole number (a count): the bins are whole numbers too, and
+        :func:`class_labels` writes non-overlapping integer ranges ("0", "1 – 2", "3 – 5").
     """
 
     bins: tuple[float, ...]
@@ -65,6 +68,7 @@ class Classification:
     k_requested: int
     k: int
     note: str | None
+    integer: bool = False
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,10 @@ def _auto_bins(data: FloatArray, scheme: Scheme, k: int) -> tuple[FloatArray, st
                           f"Only {d} distinct values: {d} classes instead of {k}")
     assert scheme.compute is not None
     raw = scheme.compute(data, k)
+    if _all_whole(data):
+        # Counts: a bound between two whole numbers (a percentile such as 0.5) makes
+        # classes that a reader cannot tell apart; the class ends at the whole number below.
+        raw = np.floor(raw)
     top = float(distinct[-1])
     bins = np.unique(np.append(raw[(raw < top) & (raw >= distinct[0])], top))
     if bins.size < k:
@@ -194,6 +202,10 @@ def _auto_bins(data: FloatArray, scheme: Scheme, k: int) -> tuple[FloatArray, st
     return bins, None
 
 
+def _all_whole(data: FloatArray) -> bool:
+    return bool(data.size) and bool(np.all(data == np.floor(data)))
+
+
 def _manual_bins(data: FloatArray, breaks: Sequence[float]) -> tuple[FloatArray, str | None]:
     bins = np.asarray([float(b) for b in breaks], dtype=float)
     _check_k(bins.size, "Number of manual breaks")
@@ -201,7 +213,13 @@ def _manual_bins(data: FloatArray, breaks: Sequence[float]) -> tuple[FloatArray,
         raise PovmapError(f"Manual breaks must be finite and strictly increasing "
                           f"(got {list(breaks)}). Example: 1, 2, 5, 10.")
     if data.size and data.max() > bins[-1]:
-        top = float(data.max())
+        top, last = float(data.max()), float(bins[-1])
+        if bins.size < MAX_CLASSES:
+            # Every break the user typed stays a bound: values above the last one get
+            # a class of their own.
+            return np.append(bins, top), (
+                f"Thêm một lớp trên {last:g} đến giá trị lớn nhất {top:g} / "
+                f"Added a class above {last:g} up to the maximum {top:g}")
         bins[-1] = top
         return bins, (f"Lớp cuối mở rộng đến giá trị lớn nhất {top:g} / "
                       f"Last class extended to the maximum {top:g}")
@@ -265,19 +283,26 @@ def classify(values: pd.Series, scheme: str, k: int = 5,
         yb=pd.Series(yb, index=values.index, name="class"), counts=counts,
         no_data_count=int((~has).sum()), scheme=spec.key,
         k_requested=len(breaks) if spec.needs_breaks and breaks is not None else k,
-        k=int(bins.size), note=note)
+        k=int(bins.size), note=note,
+        integer=_all_whole(data) and bool(np.all(bins == np.floor(bins))))
 
 
 def class_labels(c: Classification, fmt: Callable[[float], str]) -> list[str]:
     """Legend labels "lower – upper" per class, numbers written by ``fmt``.
 
-    A class holding a single value is labelled with that value alone.
+    A class holding a single value is labelled with that value alone. Whole counts
+    (``c.integer``) get whole, non-overlapping ranges: a class above bound ``b`` starts
+    at ``b + 1``.
 
     >>> c = classify(pd.Series([0.5, 1.2, 3.0, 4.5]), "manual", breaks=[1.2, 3, 4.5])
     >>> class_labels(c, lambda v: f"{v:.1f}".replace(".", ","))
     ['0,5 – 1,2', '1,2 – 3,0', '3,0 – 4,5']
+    >>> c = classify(pd.Series([0.0, 0, 0, 1, 2, 2, 3, 5]), "quantiles", k=4)
+    >>> class_labels(c, lambda v: f"{v:g}")
+    ['0', '1', '2', '3 – 5']
     """
-    lows = (c.lower, *c.bins[:-1])
+    step = 1.0 if c.integer else 0.0
+    lows = (c.lower, *(b + step for b in c.bins[:-1]))
     out = []
     for low, high in zip(lows, c.bins, strict=True):
         if math.isnan(low):

@@ -9,6 +9,10 @@ warms it with one page load, then measures from navigation start to the first
 ``path.povmap-unit`` and to all 95 drawn (median of 5 fresh page loads, each in a new
 browser context, hence a new Streamlit session). Then it opens every page once
 (/, /tong-quan, /so-lieu, /don-vi) and prints the streamlit process's VmRSS.
+The first load after the server start is printed on its own ("browser cold").
+Indicator change: in one warm session, the time from the click on another indicator
+in the sidebar to the moment every polygon carries the new colours (median of
+``CHANGES`` alternating changes between two indicators).
 Requests to any host other than 127.0.0.1/localhost are aborted and counted.
 """
 
@@ -27,6 +31,7 @@ from playwright.sync_api import sync_playwright
 from dashboard.launch import CHROMIUM, CHROMIUM_ARGS, AppServer, is_local, rss_mb, running_app
 
 LOADS = 5
+CHANGES = 10
 N_UNITS = 95
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 PAGES = ("/", "/tong-quan", "/so-lieu", "/don-vi")
@@ -51,6 +56,69 @@ _WATCH_JS = """([sel, n]) => new Promise(resolve => {
     }
     tick();
 })"""
+
+
+# Armed after the dropdown is open: the clock starts at the pointerdown on the option
+# and stops at the first frame where all polygons exist with a fill pattern different
+# from the one before the click.
+_ARM_JS = """([sel, n]) => {
+    function sig() {
+        const f = document.querySelector(sel);
+        const d = f && f.contentDocument;
+        const ps = d ? d.querySelectorAll('path.povmap-unit') : [];
+        return ps.length < n ? null : Array.from(ps, p => p.getAttribute('fill')).join(',');
+    }
+    const before = sig();
+    let t0 = null;
+    document.addEventListener('pointerdown', () => { if (t0 === null) t0 = performance.now(); },
+                              {capture: true, once: true});
+    window.__recolour = new Promise(resolve => {
+        const limit = performance.now() + 60000;
+        function tick() {
+            const s = sig();
+            if (t0 !== null && s !== null && s !== before) {
+                resolve(performance.now() - t0); return;
+            }
+            if (performance.now() > limit) { resolve(null); return; }
+            requestAnimationFrame(tick);
+        }
+        tick();
+    });
+}"""
+
+
+def _indicator_changes(browser: Any, app: AppServer, blocked: list[str]) -> list[float]:
+    """Click → recoloured polygons, for ``CHANGES`` indicator changes in one session."""
+    from povcore.indicators import get_indicator
+
+    context = _context(browser, blocked)
+    page = context.new_page()
+    page.goto(app.url + "/", wait_until="domcontentloaded")
+    page.frame_locator(FRAME).locator("path.povmap-unit").nth(N_UNITS - 1).wait_for(
+        state="attached", timeout=120_000)
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
+    names = [get_indicator(k).label_vi for k in ("near_poor_rate", "poor_rate")]
+    times: list[float] = []
+    for i in range(CHANGES + 1):
+        page.wait_for_function(
+            "() => { const a = document.querySelector('[data-test-script-state]');"
+            " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
+            timeout=120_000)
+        page.wait_for_timeout(300)
+        box.click()
+        # The option list is virtualised: typing filters it so the option is drawn.
+        box.locator("input").fill(names[i % 2])
+        option = page.get_by_role("option", name=names[i % 2], exact=True)
+        option.wait_for()
+        page.evaluate(_ARM_JS, [FRAME, N_UNITS])
+        option.click()
+        elapsed = page.evaluate("() => window.__recolour")
+        if elapsed is None:
+            raise RuntimeError("the polygons were not recoloured within 60 s")
+        if i > 0:  # the first change also warms the new indicator's caches
+            times.append(float(elapsed))
+    context.close()
+    return times
 
 
 def _context(browser: Any, blocked: list[str]) -> Any:
@@ -120,6 +188,10 @@ def main() -> None:
         print(f"browser load_event_to_all_polygons_ms={after_load:.0f} (median; from the "
               f"page's load event)", flush=True)
         print(f"server_rss_mb_after_map_loads={rss_mb(app.pid):.0f}", flush=True)
+        changes = _indicator_changes(browser, app, blocked)
+        print(f"browser indicator_change_click_to_recoloured_ms="
+              f"{statistics.median(changes):.0f} (median of {len(changes)}; min "
+              f"{min(changes):.0f}, max {max(changes):.0f})", flush=True)
         _open_every_page(browser, app, blocked)
         print(f"server_rss_mb={rss_mb(app.pid):.0f} (after opening {', '.join(PAGES)})",
               flush=True)

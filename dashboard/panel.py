@@ -10,7 +10,7 @@ import streamlit as st
 
 from analysis.series import children, parent, unit_series, unit_table
 from dashboard import data
-from dashboard.controls import search_matches, set_level
+from dashboard.controls import drill_into, drill_out, search_matches
 from povcore.i18n import format_value, t
 from povcore.indicators import get_indicator
 from povmaps.mapview import MapView
@@ -44,21 +44,16 @@ def _search(units: pd.DataFrame, lang: str) -> None:
 
 def _drill(code: str, version: str, state: ViewState, lang: str) -> None:
     if state.level == "district":
-        st.button(t("drill_down", lang), key="drill_down", on_click=_set_level,
-                  args=("commune", None, lang))
+        st.button(t("drill_down", lang), key="drill_down", on_click=drill_into,
+                  args=(code, version, lang))
         kids = children(code, version)
         st.caption(f"{t('children', lang)}: " + ", ".join(kids["name"]))
     elif version in ("2021", "2024"):
         up = parent(code, version)
         if up is not None:
             st.caption(f"{t('parent', lang)}: {up['name']}")
-            st.button(t("drill_up", lang), key="drill_up", on_click=_set_level,
-                      args=("district", str(up["code"]), lang))
-
-
-def _set_level(level: str, unit: str | None, lang: str) -> None:
-    set_level(level, lang)
-    st.session_state["unit"] = unit
+            st.button(t("drill_up", lang), key="drill_up", on_click=drill_out,
+                      args=(str(up["code"]), lang))
 
 
 def render(obs: pd.DataFrame, state: ViewState, year: int, version: str, view: MapView,
@@ -92,4 +87,7 @@ def render(obs: pd.DataFrame, state: ViewState, year: int, version: str, view: M
         pd.DataFrame({t("col_indicator", lang): table["label_vi" if lang == "vi" else "label_en"],
                       t("col_value", lang): [format_value(v, key, lang) for v, key in
                                              zip(table["value"], table["key"], strict=True)]}),
-        hide_index=True, height=260)
+        hide_index=True, height=260, width="stretch",
+        # The names are long: without a cap the value column scrolled out of view.
+        column_config={t("col_indicator", lang): st.column_config.TextColumn(width="medium"),
+                       t("col_value", lang): st.column_config.TextColumn(width="small")})

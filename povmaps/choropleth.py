@@ -265,6 +265,22 @@ def _unit_label(name: object, unit_type: object) -> str:
     return html.escape(f"{name} ({kind})" if kind else str(name))
 
 
+_PREFIXES = ("Thành phố ", "Thị xã ", "Thị trấn ", "Huyện ", "Phường ", "Xã ", "Đặc khu ")
+
+
+def short_name(name: str) -> str:
+    """A unit's name as drawn on the map, without its type word.
+
+    >>> short_name("Phường Biên Hòa"), short_name("Xã Bù Đăng"), short_name("Xã 1")
+    ('Biên Hòa', 'Bù Đăng', 'Xã 1')
+    """
+    for prefix in _PREFIXES:
+        rest = name[len(prefix):]
+        if name.startswith(prefix) and rest and not rest[0].isdigit():
+            return rest
+    return name
+
+
 def _unit_records(
     frame: gpd.GeoDataFrame,
     on_map: pd.Series,
@@ -282,6 +298,7 @@ def _unit_records(
         props: dict[str, Any] = {
             "code": code,
             "name": _unit_label(name, kind),
+            "lb": html.escape(short_name(str(name))),
             "fill": colours[cls] if cls >= 0 else NO_DATA_COLOUR,
         }
         for i, label in enumerate(row_labels):
@@ -312,24 +329,53 @@ class TopologyData(folium.MacroElement):
         """
         {% macro script(this, kwargs) %}
         povmap.addTopology({{ this._parent.get_name() }}, {{ this.topology }});
+        povmap.addLabels({{ this._parent.get_name() }}, {{ this.lang }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, topology: bytes) -> None:
+    def __init__(self, topology: bytes, lang: str = "vi") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "TopologyData"
+        self.lang = json.dumps(lang)
         # Properties are HTML-escaped already; "</" is escaped so it cannot end the script.
         self.topology = topology.decode("utf-8").replace("</", "<\\/")
 
 
 @dataclass(frozen=True)
 class _Skeleton:
-    """The geometry part of a topology: quantisation, geometry per code, arcs as JSON."""
+    """The geometry part of a topology: quantisation, geometry per code, arcs as JSON.
+
+    ``labels`` holds per code where its name is drawn: ``[lon, lat, rank]``, the
+    point of the largest part farthest from its edges (pole of inaccessibility), and
+    the unit's rank by area (0 = largest), which decides who is labelled first.
+    """
 
     transform: dict[str, Any]
     geoms: dict[str, dict[str, Any]]
     arcs_json: str
+    labels: dict[str, list[float]]
+
+
+def _label_points(frame: gpd.GeoDataFrame) -> dict[str, list[float]]:
+    """Label anchor and area rank per unit code (see :class:`_Skeleton`)."""
+    from shapely.ops import polylabel
+
+    out: dict[str, list[float]] = {}
+    areas = shapely.area(frame.geometry.to_numpy())  # degrees²: only ranks them
+    order = {int(i): rank for rank, i in enumerate(areas.argsort()[::-1])}
+    for i, (code, geom) in enumerate(zip(frame["code"].astype(str), frame.geometry,
+                                         strict=True)):
+        if geom is None or geom.is_empty:
+            continue
+        parts = list(getattr(geom, "geoms", [geom]))
+        largest = max(parts, key=lambda g: g.area)
+        try:
+            point = polylabel(largest, tolerance=0.002)
+        except Exception:  # degenerate part (polylabel raises): a point inside instead
+            point = largest.representative_point()
+        out[code] = [round(point.x, 4), round(point.y, 4), float(order[i])]
+    return out
 
 
 _SKELETONS: dict[str, _Skeleton] = {}
@@ -351,7 +397,8 @@ def _skeleton(frame: gpd.GeoDataFrame) -> _Skeleton:
         topo = json.loads(web_topojson(frame[["code", "geometry"]], name_column=None))
         geoms = {g["properties"]["code"]: g for g in topo["objects"]["units"]["geometries"]}
         _SKELETONS[digest] = _Skeleton(topo["transform"], geoms,
-                                       json.dumps(topo["arcs"], separators=(",", ":")))
+                                       json.dumps(topo["arcs"], separators=(",", ":")),
+                                       _label_points(frame))
     return _SKELETONS[digest]
 
 
@@ -359,7 +406,8 @@ def _topology(frame: gpd.GeoDataFrame, props: list[dict[str, Any]]) -> bytes:
     skel = _skeleton(frame)
     geometries = [
         {"type": skel.geoms[p["code"]]["type"], "arcs": skel.geoms[p["code"]]["arcs"],
-         "properties": {k: v for k, v in p.items() if v is not None}}
+         "properties": {**{k: v for k, v in p.items() if v is not None},
+                        "lp": skel.labels.get(p["code"])}}
         for p in props
     ]
     head = {"type": "Topology", "transform": skel.transform,
@@ -382,12 +430,15 @@ def _units_layer(
     topology = _topology(frame, records)
     # A stub feature without geometry carries the property names folium checks the
     # tooltip fields against; Leaflet skips it. The units come from the topology.
-    stub = {k: "" for k in records[0] if k != "selected"}
+    stub = {k: "" for k in records[0] if k not in ("selected", "lb")}
     tooltip = folium.GeoJsonTooltip(
         fields=["name", *(f"t{i}" for i in range(len(row_labels)))],
         aliases=[html.escape(t("map_unit", lang)), *(html.escape(r) for r in row_labels)],
         class_name="povmap-tooltip",
         sticky=True,
+        # First side by the map's centre; choropleth.js (keepTooltipInside) then keeps
+        # it on a side where it fits (it was cut at the left edge).
+        direction="auto",
     )
     each_feature = f"povmap.unitEvents({_style_args()}, {json.dumps(HOVER_STYLE)})"
     layer = folium.GeoJson(
@@ -399,7 +450,7 @@ def _units_layer(
         style=folium.JsCode(f"povmap.unitStyle({_style_args()})"),
         className=UNIT_CLASS,
     )
-    TopologyData(topology).add_to(layer)
+    TopologyData(topology, lang).add_to(layer)
     return layer
 
 
@@ -411,6 +462,7 @@ def _outline_layer(outline: gpd.GeoDataFrame) -> folium.GeoJson:
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=OUTLINE_LAYER,
+        control=False,
         style=OUTLINE_STYLE,
         interactive=False,
         className=OUTLINE_CLASS,
@@ -485,7 +537,8 @@ def units_group(
     _check_lang(lang)
     on_map = _classes_on_map(frame, values, classes, len(colours))
     _check_selected(frame, selected)
-    group = folium.FeatureGroup(name="units-group")
+    # Not in a layer control: the units are the map itself (zones are the toggles).
+    group = folium.FeatureGroup(name="units-group", control=False)
     _units_layer(frame, on_map, colours, tooltip_rows or {}, selected, lang).add_to(group)
     return group
 

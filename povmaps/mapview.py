@@ -120,17 +120,31 @@ def build_view(obs: pd.DataFrame, state: ViewState, year: int, frame: gpd.GeoDat
                    state.breaks if state.scheme == "manual" else None)
     colours = list(class_colours(cls, state.palette))
     unit = _unit(state.indicator, lang)
-    decimals = decimals_of(state.indicator)
+    decimals = max(decimals_of(state.indicator),
+                   _places(state.breaks) if state.scheme == "manual" else 0)
     labels = class_labels(cls, lambda v: format_number(v, lang, decimals))
     group = units_group(frame, mv.values, cls.yb, colours,
                         tooltip_rows=_tooltip_rows(mv, lang), selected=_on_map(state, frame),
                         lang=lang)
     label = get_indicator(state.indicator).label(lang)
-    legend = legend_markup(colours, labels, list(cls.counts), cls.no_data_count,
+    # Counts of the units drawn (a drill-down draws one district's communes, classed
+    # with the whole province so that colours compare).
+    shown = cls.yb.reindex(frame["code"].astype(str).to_numpy()).fillna(-1).astype(int)
+    counts = [int((shown == i).sum()) for i in range(cls.k)]
+    legend = legend_markup(colours, labels, counts, int((shown == -1).sum()),
                            f"{label} ({unit})", lang)
     method = mv.method_vi if lang == "vi" else mv.method_en
     return MapView(mv, cls, group, legend, title_of(state, year, lang), method,
                    view_table(mv, frame), len(frame))
+
+
+def _places(bounds: tuple[float, ...]) -> int:
+    """Decimals that write every bound exactly (up to 3): manual breaks like 0,5.
+
+    >>> _places((0.5, 2.25, 10.0)), _places((1.0, 5.0))
+    (2, 0)
+    """
+    return max((min(3, len(f"{b:g}".partition(".")[2])) for b in bounds), default=0)
 
 
 def _on_map(state: ViewState, frame: pd.DataFrame) -> str | None:
@@ -150,12 +164,26 @@ def zoom_target(frame: gpd.GeoDataFrame, code: str | None) -> tuple[list[float] 
     >>> f = gpd.GeoDataFrame({"code": ["1"]}, geometry=[box(106.8, 10.9, 106.9, 11.0)],
     ...                      crs=4326)
     >>> zoom_target(f, "1")
-    ([10.95, 106.85], 11)
+    ([10.95, 106.85], 12)
     """
     hit = frame[frame["code"] == code]
     if code is None or hit.empty:
         return None, None
-    minx, miny, maxx, maxy = (float(v) for v in hit.total_bounds)
+    return fit_target(hit)
+
+
+def fit_target(frame: gpd.GeoDataFrame) -> tuple[list[float], int]:
+    """Centre ``[lat, lon]`` and zoom level that show every unit of ``frame``.
+
+    >>> from shapely.geometry import box
+    >>> f = gpd.GeoDataFrame({"code": ["1", "2"]}, crs=4326,
+    ...                      geometry=[box(106.8, 10.9, 106.9, 11.0), box(107.0, 11.0,
+    ...                                                                    107.2, 11.2)])
+    >>> fit_target(f)
+    ([11.05, 107.0], 10)
+    """
+    minx, miny, maxx, maxy = (float(v) for v in frame.total_bounds)
     extent = max(maxx - minx, maxy - miny, 1e-3)
-    zoom = int(min(14, max(9, math.floor(math.log2(360 / extent)))))
+    # At zoom z the world is 256·2^z px wide: the extent fills about 600 px.
+    zoom = int(min(14, max(8, math.floor(math.log2(600 / extent)))))
     return [round((miny + maxy) / 2, 5), round((minx + maxx) / 2, 5)], zoom

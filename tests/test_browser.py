@@ -30,6 +30,7 @@ from dashboard.launch import (
     start_app,
     stop_app,
 )
+from povcore.i18n import t
 from povcore.indicators import get_indicator
 from povcore.units import registry
 
@@ -104,7 +105,10 @@ class Session:
 
     def wait_idle(self) -> None:
         """Wait until Streamlit reports no running script (and the run counter exists)."""
-        self.page.locator("#povmap-runs").wait_for(state="attached", timeout=RUN_TIMEOUT_MS)
+        # .first: while a run adds elements above it (the drill-down's breadcrumb), the
+        # previous run's counter lingers until the run ends.
+        self.page.locator("#povmap-runs").first.wait_for(state="attached",
+                                                          timeout=RUN_TIMEOUT_MS)
         self.page.wait_for_function(
             "() => { const a = document.querySelector('[data-test-script-state]');"
             " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
@@ -407,4 +411,240 @@ def test_plain_streamlit_run_draws_the_map_offline(browser: Any, plain_app: AppS
     # The default view: quantiles in 5 classes of ColorBrewer YlOrRd, every unit with data.
     assert fills == {"#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"}
     assert s.page_errors == []
+    _assert_local_only(s)
+
+
+# --- view state, notices, manual breaks, drill-down (issue #9 item 4) ------------------
+
+LEGEND_ROWS = '[data-testid="stHtml"] .povmap-legend-row:not(.povmap-no-data)'
+NAV = '[data-testid="stSidebarNav"] a'
+
+
+def _no_traceback(s: Session) -> None:
+    assert s.page.locator('[data-testid="stException"]').count() == 0
+    assert s.page_errors == []
+
+
+def _page_shot(s: Session, name: str) -> None:
+    """Screenshot of a page without the map (no run counter): wait for the script only."""
+    s.page.wait_for_function(
+        "() => { const a = document.querySelector('[data-test-script-state]');"
+        " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
+        timeout=RUN_TIMEOUT_MS)
+    s.page.wait_for_timeout(500)
+    ARTEFACTS.mkdir(exist_ok=True)
+    s.page.screenshot(path=str(ARTEFACTS / f"browser_{name}.png"), full_page=True)
+
+
+def _legend_labels(s: Session) -> list[str]:
+    return [x.strip() for x in
+            s.page.locator(f"{LEGEND_ROWS} .povmap-legend-label").all_inner_texts()]
+
+
+def test_unknown_link_parameters_are_named_in_notices(session: Session) -> None:
+    s = session
+    s.goto("/?year=2030&ind=poor_x&unit=99999&lvl=district&cls=manual&brk=a,b")
+    s.wait_for_map(N_2025)
+    alerts = s.page.locator('[data-testid="stAlert"]')
+    expect(alerts.filter(has_text="Năm 2030 chưa có số liệu — hiển thị 2026")).to_have_count(1)
+    expect(alerts.filter(has_text="Chỉ tiêu «poor_x»")).to_have_count(1)
+    expect(alerts.filter(has_text="Ngưỡng tự nhập «a,b»")).to_have_count(1)
+    expect(alerts.filter(has_text="Đơn vị 99999 không có trên bản đồ này")).to_have_count(1)
+    expect(alerts.filter(has_text="không có cấp «district»")).to_have_count(1)
+    title = s.page.locator('[data-testid="stHeading"] h3').first
+    expect(title).to_contain_text(f"{get_indicator('poor_rate').label_vi} — 2026")
+    s.shot("e_link_notices")
+    _no_traceback(s)
+    _assert_local_only(s)
+
+
+def _open_scheme(s: Session) -> None:
+    s.page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary').filter(
+        has_text="Cách phân lớp").click()
+
+
+def test_manual_breaks_bad_input_message_and_last_classes_kept(session: Session) -> None:
+    s = session
+    s.goto("/?ind=poor_a&year=2025&geo=current&cls=manual&brk=1,5,10")
+    s.wait_for_map(N_2025)
+    _open_scheme(s)
+    good = _legend_labels(s)
+    assert good[:3] == ["0 – 1", "2 – 5", "6 – 10"], good
+    box = s.page.locator('[data-testid="stSidebar"] input[aria-label^="Ngưỡng phân lớp"]')
+    expect(box).to_have_value("1; 5; 10")
+    for typed, message in (("5; 2; 8", "Ngưỡng phải tăng dần: 2 đứng sau 5"),
+                           ("1; x; 3", "«x» không phải là số"),
+                           ("1; 2", "Cần 3 đến 9 ngưỡng")):
+        runs = s.runs()
+        box.fill(typed)
+        box.press("Enter")
+        s.wait_for_run_after(runs)
+        expect(s.page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]')
+               ).to_contain_text(message)
+        assert _legend_labels(s) == good
+        _no_traceback(s)
+    s.shot("f_manual_breaks_bad_input")
+    runs = s.runs()
+    box.fill("0,5; 2,5; 10; 50")  # Vietnamese decimal commas
+    box.press("Enter")
+    s.wait_for_run_after(runs)
+    assert _legend_labels(s)[:4] == ["0,0 – 0,5", "0,5 – 2,5", "2,5 – 10,0", "10,0 – 50,0"]
+    assert "brk=0.5%2C2.5%2C10%2C50" in s.page.url or "brk=0.5,2.5,10,50" in s.page.url
+    _no_traceback(s)
+    _assert_local_only(s)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_view_survives_map_data_overview_map(session: Session, lang: str) -> None:
+    s = session
+    s.goto(f"/?ind=near_poor_rate&year=2022&geo=current&cls=natural_breaks&k=6&lang={lang}")
+    s.wait_for_map(N_2025)
+    label = get_indicator("near_poor_rate").label(lang)
+    title = s.page.locator('[data-testid="stHeading"] h3').first
+    expect(title).to_contain_text(f"{label} — 2022")
+    assert len(_legend_labels(s)) == 6
+    pages = {"vi": ("Số liệu", "Tổng quan", "Bản đồ nghèo"),
+             "en": ("Data", "Overview", "Poverty map")}[lang]
+    s.page.locator(NAV).filter(has_text=pages[0]).click()
+    heading = s.page.locator('[data-testid="stHeading"] h1').first
+    expect(heading).to_contain_text(f"{label} — 2022", timeout=RUN_TIMEOUT_MS)
+    indicator_box = s.page.locator(
+        f'[data-testid="stSidebar"] input[aria-label="{t("indicator", lang)}"]')
+    expect(indicator_box).to_have_value(label)
+    expect(s.page).to_have_url(re.compile(r"k=6"), timeout=RUN_TIMEOUT_MS)
+    _page_shot(s, f"g_{lang}_data_page_keeps_view")
+    with s.page.expect_download() as download:
+        s.page.get_by_role("button", name=t("download_csv", lang)).click()
+    csv_text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert f"{label} — 2022" in csv_text
+    assert "k = 6" in csv_text
+    s.page.locator(NAV).filter(has_text=pages[1]).click()
+    expect(s.page.locator('[data-testid="stHeading"]').filter(
+        has_text=f"{t('province_figures', lang)} — 2022")).to_have_count(
+        1, timeout=RUN_TIMEOUT_MS)
+    _page_shot(s, f"g_{lang}_overview_same_year")
+    s.page.locator(NAV).filter(has_text=pages[2]).click()
+    s.wait_for_map(N_2025)
+    expect(title).to_contain_text(f"{label} — 2022")
+    assert len(_legend_labels(s)) == 6
+    for part in ("ind=near_poor_rate", "year=2022", "geo=current", "cls=natural_breaks",
+                 "k=6"):
+        assert part in s.page.url
+    s.shot(f"g_{lang}_back_on_map_same_view")
+    _no_traceback(s)
+    _assert_local_only(s)
+
+
+def test_drill_down_shows_only_the_districts_communes_and_returns(session: Session) -> None:
+    s = session
+    district = "731"  # Thành phố Biên Hòa in version 2021
+    kids = registry().units("2021")
+    communes = set(kids[kids["parent_code"].astype(str) == district]["code"].astype(str))
+    n_districts = len(registry().units("2021", "district"))
+    s.goto(f"/?year=2022&lvl=district&unit={district}")
+    s.wait_for_map(n_districts)
+    runs = s.runs()
+    s.page.get_by_role("button", name="Xem các xã của huyện này").click()
+    s.wait_for_run_after(runs)
+    s.wait_for_map(len(communes))
+    assert set(s.path_codes()) == communes
+    expect(s.page.locator("#povmap-breadcrumb")).to_contain_text("Thành phố Biên Hòa")
+    s.shot("h_drill_down_bien_hoa")
+    runs = s.runs()
+    s.page.get_by_role("button", name="Về toàn tỉnh").click()
+    s.wait_for_run_after(runs)
+    # Zoomed to the district: paths outside the view are drawn empty ("M0 0").
+    expect(s.units).to_have_count(n_districts, timeout=LOAD_TIMEOUT_MS)
+    s.shot("h_drill_back_to_districts")
+    assert s.page.locator("#povmap-breadcrumb").count() == 0
+    assert s.page.locator("#povmap-selected").get_attribute("data-code") == district
+    _no_traceback(s)
+    _assert_local_only(s)
+
+
+def test_unit_names_on_the_map_at_default_zoom(session: Session) -> None:
+    s = session
+    s.goto("/")
+    s.wait_for_map(N_2025)
+    labels = s.frame.locator(".povmap-label")
+    expect(labels.first).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    assert len(boxes) >= 10, f"only {len(boxes)} names drawn"
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+                       and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+            assert not overlap, (a, b)
+    names = registry().units("2025", on=ON_2026).set_index("code")["name"]
+    code = labels.first.get_attribute("data-code")
+    assert labels.first.inner_text().strip() in str(names[code])
+    s.shot("i_unit_names_default_zoom")
+    # Tooltips stay inside the map wherever the pointer is (here every 10th unit).
+    frame_box = s.page.locator(MAP_FRAME).bounding_box()
+    for index in range(0, N_2025, 10):
+        path = s.units.nth(index)
+        point = path.evaluate(_OWN_POINT_JS)
+        if point is None:
+            continue
+        path.hover(position=point)
+        s.page.mouse.move(frame_box["x"] + 1, frame_box["y"] + 1)  # leave, then re-enter
+        path.hover(position=point)
+        tip = s.frame.locator(".povmap-tooltip").last
+        expect(tip).to_be_visible()
+        b = tip.bounding_box()
+        assert b["x"] >= frame_box["x"] - 1, (index, b, frame_box)
+        assert b["x"] + b["width"] <= frame_box["x"] + frame_box["width"] + 1, (index, b)
+    _no_traceback(s)
+    _assert_local_only(s)
+
+
+def test_zone_overlays_toggle_with_layer_control_and_legend(session: Session) -> None:
+    s = session
+    s.goto("/")
+    s.wait_for_map(N_2025)
+    assert s.frame.locator(".leaflet-control-layers").count() == 0
+    runs = s.runs()
+    s.page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]').filter(
+        has_text="Hiện vùng quy hoạch").click()
+    s.wait_for_run_after(runs)
+    zones = s.frame.locator("path.povmap-zone")
+    expect(zones.first).to_be_attached(timeout=RUN_TIMEOUT_MS)
+    s.frame.locator(".leaflet-control-layers").hover()  # collapsed until pointed at
+    control = s.frame.locator(".leaflet-control-layers-overlays label")
+    expect(control.first).to_be_visible()
+    assert "units-group" not in control.all_inner_texts()
+    legend_types = s.page.locator(".povmap-overlay-legend [data-zone-type]")
+    expect(legend_types.first).to_be_attached()
+    assert control.count() >= legend_types.count() >= 2
+    expect(s.frame.locator("path.povmap-em").first).to_be_attached()
+    # Each zone type is its own layer: unticking one removes only its outlines.
+    before = zones.count()
+    control.filter(has_text=s.page.locator(".povmap-overlay-legend [data-zone-type]").first
+                   .inner_text().strip()).locator("input").uncheck()
+    expect(zones).not_to_have_count(before)
+    assert s.units.count() == N_2025
+    s.shot("j_zone_overlays")
+    _no_traceback(s)
+    _assert_local_only(s)
+
+
+def test_phone_one_finger_scrolls_the_page(browser: Any, app: AppServer) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, service_workers="block", locale="vi-VN")
+    s = Session(context, context.new_page(), app.url)
+    context.route("**/*", lambda r: r.continue_() if is_local(r.request.url)
+                  else (s.blocked.append(r.request.url), r.abort()))
+    try:
+        s.goto("/")
+        s.wait_for_map(N_2025)
+        hint = s.frame.locator(".povmap-touch-hint")
+        expect(hint).to_have_text("Dùng hai ngón tay để di chuyển bản đồ")
+        # Leaflet's one-finger dragging is off: a swipe on the map scrolls the page.
+        dragging = s.frame.locator(".leaflet-container").first.evaluate(
+            "el => el.classList.contains('leaflet-touch-drag')")
+        assert dragging is False
+        s.shot("k_phone_390x844")
+        _no_traceback(s)
+    finally:
+        context.close()
     _assert_local_only(s)

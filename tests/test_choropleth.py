@@ -121,7 +121,8 @@ def test_one_feature_per_unit_with_small_properties(units: gpd.GeoDataFrame) -> 
     features = units_features(rendered(build(units)))
     assert len(features) == len(units)
     assert sorted(f["properties"]["code"] for f in features) == sorted(units["code"])
-    assert {k for f in features for k in f["properties"]} == {"code", "name", "fill"}
+    assert {k for f in features for k in f["properties"]} == {"code", "name", "fill", "lb",
+                                                              "lp"}
     multi = [f for f in features if f["geometry"]["type"] == "MultiPolygon"]
     assert [f["properties"]["code"] for f in multi] == ["26001"]
 
@@ -154,11 +155,25 @@ def test_unit_name_is_escaped_everywhere(units: gpd.GeoDataFrame) -> None:
     assert XSS not in page
     # folium's tojson writes "&" as \u0026 inside the script; either way it is escaped.
     hits = [m.start() for m in re.finditer("onerror", page)]
-    assert len(hits) == 1
-    before = page[: hits[0]]
-    assert before.endswith(("&lt;img src=x ", "\\u0026lt;img src=x "))
-    name = units_features(page)[0]["properties"]["name"]
-    assert name == f"{ESCAPED_XSS} (xã)"
+    assert len(hits) == 2  # the tooltip's name and the name drawn on the map
+    for hit in hits:
+        assert page[:hit].endswith(("&lt;img src=x ", "\\u0026lt;img src=x "))
+    props = units_features(page)[0]["properties"]
+    assert props["name"] == f"{ESCAPED_XSS} (xã)"
+    assert props["lb"] == ESCAPED_XSS
+
+
+def test_label_anchor_inside_unit_and_largest_ranked_first(units: gpd.GeoDataFrame) -> None:
+    from shapely.geometry import Point
+
+    features = units_features(rendered(build(units)))
+    anchors = {f["properties"]["code"]: f["properties"]["lp"] for f in features}
+    geoms = units.set_index("code").geometry
+    for code, (lon, lat, _rank) in anchors.items():
+        assert geoms[code].buffer(1e-3).contains(Point(lon, lat)), code
+    ranks = sorted(anchors, key=lambda c: anchors[c][2])
+    assert ranks[0] == geoms.area.idxmax()
+    assert sorted(r for _, _, r in anchors.values()) == [float(i) for i in range(len(units))]
 
 
 def test_title_flags_labels_and_rows_are_escaped(units: gpd.GeoDataFrame) -> None:

@@ -49,8 +49,18 @@ def test_k_outside_range_lists_range(k: int) -> None:
 # ---------------------------------------------------------------- schemes
 
 def test_quantiles_equal_counts() -> None:
+    c = classify(series([v + 0.5 for v in range(1, 11)]), "quantiles", k=5)
+    assert c.bins == pytest.approx((3.3, 5.1, 6.9, 8.7, 10.5))
+    assert c.counts == (2, 2, 2, 2, 2)
+    assert c.lower == 1.5
+    assert (c.k, c.k_requested, c.note, c.integer) == (5, 5, None, False)
+
+
+def test_quantiles_of_whole_counts_end_on_whole_numbers() -> None:
+    # mapclassify's bounds here are 2.8, 4.6, 6.4, 8.2, 10: counts end on 2, 4, 6, 8, 10.
     c = classify(series([float(v) for v in range(1, 11)]), "quantiles", k=5)
-    assert c.bins == pytest.approx((2.8, 4.6, 6.4, 8.2, 10.0))
+    assert c.bins == (2.0, 4.0, 6.0, 8.0, 10.0)
+    assert c.integer is True
     assert c.counts == (2, 2, 2, 2, 2)
     assert c.lower == 1.0
     assert (c.k, c.k_requested, c.note) == (5, 5, None)
@@ -91,10 +101,22 @@ def test_manual_breaks() -> None:
     assert (c.k, c.k_requested, c.note) == (3, 3, None)
 
 
-def test_manual_last_class_extended_with_note() -> None:
-    c = classify(series([0.5, 1.5, 12.0]), "manual", breaks=[1, 2, 5, 10])
-    assert c.bins == (1.0, 2.0, 5.0, 12.0)
-    assert c.yb.tolist() == [0, 1, 3]
+def test_manual_values_above_last_break_get_their_own_class() -> None:
+    # "10; 50; 100" with a maximum of 137: 100 stays a bound, 100 – 137 is a fourth class.
+    c = classify(series([5.0, 40.0, 90.0, 137.0]), "manual", breaks=[10, 50, 100])
+    assert c.bins == (10.0, 50.0, 100.0, 137.0)
+    assert c.yb.tolist() == [0, 1, 2, 3]
+    assert (c.k, c.k_requested) == (4, 3)
+    assert c.note is not None
+    assert "Thêm một lớp trên 100 đến giá trị lớn nhất 137" in c.note
+    assert class_labels(c, lambda v: f"{v:g}") == ["5 – 10", "11 – 50", "51 – 100",
+                                                   "101 – 137"]
+
+
+def test_manual_last_class_extended_when_nine_breaks() -> None:
+    c = classify(series([0.5, 1.5, 12.0]), "manual", breaks=[1, 2, 3, 4, 5, 6, 7, 8, 10])
+    assert c.bins == (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 12.0)
+    assert c.yb.tolist() == [0, 1, 8]
     assert c.note is not None
     assert "Lớp cuối mở rộng đến giá trị lớn nhất 12" in c.note
     assert "Last class extended" in c.note
@@ -217,7 +239,8 @@ def test_every_value_in_exactly_one_manual_class(values: list[float | None],
     s = series(values)
     c = classify(s, "manual", breaks=breaks)
     _check_partition(s, c.bins, c.lower, c.yb, c.counts, c.no_data_count)
-    assert c.k == len(breaks)
+    above = s.max() > breaks[-1] and len(breaks) < 9
+    assert c.k == len(breaks) + (1 if above else 0)
 
 
 def _check_partition(s: pd.Series, bins: tuple[float, ...], lower: float, yb: pd.Series,
@@ -299,6 +322,24 @@ def test_class_colours_for_few_classes() -> None:
 
 def test_scheme_registry_labels_bilingual() -> None:
     assert all(s.label_vi and s.label_en for s in SCHEMES.values())
+
+
+def test_small_counts_get_integer_non_overlapping_labels() -> None:
+    # Households per commune in a small category: the legend read
+    # "0", "0 – 1", "0 – 2", "2 – 3" (percentile bounds 0, 0.25, 1.5, 2.75, 3).
+    values = series([0.0, 0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 3])
+    c = classify(values, "quantiles", k=5)
+    assert c.bins == (0.0, 1.0, 2.0, 3.0)
+    assert c.counts == (5, 2, 2, 3)
+    assert class_labels(c, lambda v: f"{v:g}") == ["0", "1", "2", "3"]
+    n = classify(series([0.0, 1, 2, 4, 5, 9, 10, 11, 30, 31]), "natural_breaks", k=3)
+    assert class_labels(n, lambda v: f"{v:g}") == ["0 – 5", "6 – 11", "12 – 31"]
+
+
+def test_rates_keep_shared_bounds() -> None:
+    c = classify(series([0.5, 1.2, 3.0, 4.5]), "manual", breaks=[1.2, 3, 4.5])
+    assert c.integer is False
+    assert class_labels(c, lambda v: f"{v:g}") == ["0.5 – 1.2", "1.2 – 3", "3 – 4.5"]
 
 
 # --- our implementations agree with mapclassify (the reference, a dev dependency) ---

@@ -7,6 +7,7 @@ from numbers import Real
 
 import streamlit as st
 
+from analysis.classify import SCHEMES
 from dashboard import controls, header
 from dashboard.context import map_context
 from dashboard.exports import table_csv, table_xlsx
@@ -14,8 +15,10 @@ from povcore.i18n import decimals_of, format_number, t
 from povmaps.viewstate import to_query
 
 lang = header.lang()
-ctx = map_context(lang)
+ctx = map_context(lang, "data")
 view, state, year = ctx.view, ctx.state, ctx.year
+for notice in ctx.notices:
+    st.warning(notice.text(lang), icon=":material/link_off:")
 st.title(f"{t('page_data', lang)}: {view.title}")
 st.caption(f"{t('method', lang)}: {view.method}")
 flags = ctx.flags
@@ -42,7 +45,10 @@ def _number(places: int) -> Callable[[object], str]:
 # A Styler shows Vietnamese/English number formats while sorting stays numeric.
 st.dataframe(table.style.format(_number(decimals), subset=numbers)
              .format(_number(0), subset=ranks), hide_index=True, width="stretch")
+scheme = SCHEMES[state.scheme]
+scheme_label = scheme.label_en if lang == "en" else scheme.label_vi
 selection = {t("col_indicator", lang): view.title, t("method", lang): view.method,
+             t("scheme", lang): f"{scheme_label}, k = {view.classification.k}",
              "URL": "?" + "&".join(f"{k}={v}" for k, v in to_query(state).items())}
 if flags:
     selection[t("source", lang)] = " · ".join(flags)
@@ -53,3 +59,4 @@ c1.download_button(t("download_csv", lang), table_csv(table, selection),
 c2.download_button(t("download_xlsx", lang), table_xlsx(table, selection),
                    file_name=f"povmap_{slug}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+controls.write_url(state)

@@ -11,6 +11,7 @@ from dashboard import data, header, plan_progress, print_export
 from povcore.i18n import format_change, format_number, format_value, t
 from povcore.indicators import get_indicator
 from povmaps.mapview import names_day
+from povmaps.viewstate import ViewState
 
 lang = header.lang()
 header.render()
@@ -21,7 +22,12 @@ years = available_years(obs)
 if not years:
     st.info(t("no_data_store", lang))
     st.stop()
-year = st.selectbox(t("year", lang), years, index=len(years) - 1, key="ov_year")
+# The year follows the view shared with the map and data pages, and is shared back.
+view = st.session_state.get("_view", ViewState())
+shown = view.year if view.year in years else years[-1]
+year = st.selectbox(t("year", lang), years, index=years.index(shown), key=f"ov_year_{shown}")
+if year != view.year:
+    st.session_state["_view"] = view.with_(year=year)
 print_export.year_buttons(obs, year, lang)
 crosswalks = data.crosswalks(token)
 summary = province_summary(obs, year, crosswalks)

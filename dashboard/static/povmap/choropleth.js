@@ -16,6 +16,24 @@
         };
     }
 
+    /* The sticky tooltip opens on the side of the pointer where it fits (right first):
+       Leaflet's "auto" only looks at the map's centre, and a wide tooltip opened just
+       right of the centre was cut at the left edge. */
+    function keepTooltipInside(e) {
+        var tip = e.target.getTooltip && e.target.getTooltip();
+        var box = tip && tip.getElement && tip.getElement();
+        if (!box || !e.target._map) { return; }
+        var size = e.target._map.getSize(), w = box.offsetWidth + 24,
+            x = e.containerPoint.x, y = e.containerPoint.y, room = size.x - x;
+        /* Neither side has room on a narrow map: above or below the pointer, centred. */
+        var side = room >= w ? "right" : (x >= w ? "left"
+            : (y > box.offsetHeight + 24 ? "top" : "bottom"));
+        if (tip.options.direction !== side) {
+            tip.options.direction = side;
+            tip.setLatLng(e.latlng);
+        }
+    }
+
     /* onEachFeature of the units layer: outline on hover, back to the style on leave. */
     function unitEvents(selected, base, hover) {
         var style = unitStyle(selected, base);
@@ -77,7 +95,87 @@
         return control;
     }
 
+    /* Unit names on the map. Each feature carries lp = [lon, lat, areaRank] and lb
+       (its short, escaped name). After every zoom or move the names are placed in
+       order (selected unit, then largest first); a name whose box would overlap one
+       already placed, or leave the map, is not drawn. White halo in the CSS. */
+    var CHAR_PX = 6.6, LINE_PX = 15, GAP_PX = 3;
+
+    function placeLabels(map, layer, pane) {
+        var items = [], size = map.getSize(), placed = [];
+        layer.eachLayer(function (l) {
+            var p = l.feature && l.feature.properties;
+            if (p && p.lp && p.lb) { items.push(p); }
+        });
+        items.sort(function (a, b) {
+            return (b.selected ? 1 : 0) - (a.selected ? 1 : 0) || a.lp[2] - b.lp[2];
+        });
+        pane.innerHTML = "";
+        items.forEach(function (p) {
+            var ll = [p.lp[1], p.lp[0]], pt = map.latLngToContainerPoint(ll),
+                at = map.latLngToLayerPoint(ll);
+            var w = p.lb.length * CHAR_PX, box = {x0: pt.x - w / 2 - GAP_PX,
+                x1: pt.x + w / 2 + GAP_PX, y0: pt.y - LINE_PX / 2 - GAP_PX,
+                y1: pt.y + LINE_PX / 2 + GAP_PX};
+            if (box.x0 < 0 || box.y0 < 0 || box.x1 > size.x || box.y1 > size.y) { return; }
+            var clash = placed.some(function (q) {
+                return box.x0 < q.x1 && q.x0 < box.x1 && box.y0 < q.y1 && q.y0 < box.y1;
+            });
+            if (clash) { return; }
+            placed.push(box);
+            var div = document.createElement("div");
+            div.className = "povmap-label" + (p.selected ? " povmap-label-selected" : "");
+            div.innerHTML = p.lb;  /* escaped in Python */
+            div.setAttribute("data-code", p.code);
+            div.style.left = at.x + "px";
+            div.style.top = at.y + "px";
+            pane.appendChild(div);
+        });
+    }
+
+    /* On a touch screen one finger scrolls the page and two fingers move the map
+       (Leaflet: one-finger dragging off, pinch still zooms and pans); a hint says so. */
+    function touchPolicy(map, lang) {
+        var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+        if (map._povmapTouch || !L.Browser.touch || !(L.Browser.mobile || coarse)) { return; }
+        map._povmapTouch = true;
+        map.dragging.disable();
+        var hint = L.DomUtil.create("div", "povmap-touch-hint", map.getContainer());
+        hint.textContent = lang === "en"
+            ? "Use two fingers to move the map"
+            : "Dùng hai ngón tay để di chuyển bản đồ";
+    }
+
+    /* Draws and keeps the names of layer's units while the layer is on a map. */
+    function addLabels(layer, lang) {
+        function attach(map) {
+            touchPolicy(map, lang);
+            layer.on("mousemove", keepTooltipInside);  /* the tooltip is the layer's */
+            /* In a pane of the map (above the polygons, below tooltips and popups),
+               placed in layer coordinates, so the names move with the map. */
+            var host = map.getPane("povmapLabels") || map.createPane("povmapLabels");
+            host.style.zIndex = 450;
+            host.style.pointerEvents = "none";
+            var pane = L.DomUtil.create("div", "povmap-labels", host);
+            var redraw = function () { placeLabels(map, layer, pane); };
+            var hide = function () { pane.style.display = "none"; };
+            var show = function () { pane.style.display = ""; redraw(); };
+            map.on("zoomstart", hide);
+            map.on("moveend zoomend resize", show);
+            layer.once("remove", function () {
+                map.off("zoomstart", hide);
+                map.off("moveend zoomend resize", show);
+                pane.remove();
+            });
+            redraw();
+        }
+        if (layer._map) { attach(layer._map); } else { layer.once("add", function () {
+            attach(layer._map);
+        }); }
+    }
+
     root.povmap = {
+        addLabels: addLabels,
         unitStyle: unitStyle,
         unitEvents: unitEvents,
         decodeTopology: decodeTopology,
