@@ -83,10 +83,10 @@ def test_status_map_and_tasks_page(app: AppServer, browser: Any) -> None:
     control = frame.locator(".leaflet-control-layers")
     control.hover()
     labels = control.locator(".leaflet-control-layers-overlays label")
-    expect(labels).to_have_count(7)
-    # the province outline (base map), the status layer, 4 zone types, the EM communes
+    expect(labels).to_have_count(5)
+    # only the overlays: 4 zone types and the EM communes (outline and units are the map)
     assert [x.strip() for x in labels.all_inner_texts()] == [
-        "outline", "Tình trạng", "Ngập lụt / lũ", "Lũ quét – sạt lở đất", "Sạt lở bờ sông",
+        "Ngập lụt / lũ", "Lũ quét – sạt lở đất", "Sạt lở bờ sông",
         "Rừng đặc dụng", "Xã vùng đồng bào DTTS & miền núi"]
     forest = labels.filter(has_text="Rừng đặc dụng").locator("input")
     forest.uncheck()
