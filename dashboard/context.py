@@ -67,7 +67,7 @@ def map_context(lang: str, page: str = "map") -> MapContext:
     version = "2025" if state.geography == "current" else collected_version(obs, year)
     level: Level = "district" if state.level == "district" else "commune"
     bounds = data.boundaries(version, level)
-    summary = header.render(approximate=bounds.approximate)
+    summary = header.render(approximate=bounds.approximate, year=year)
     web = data.web_layer(version, level)
     drill = drill_district(state, version)
     if drill is not None:

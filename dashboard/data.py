@@ -19,6 +19,7 @@ from geodata.crosswalk import build_crosswalk
 from povcore.config import settings
 from povcore.units import Level, registry
 from povstore import queries
+from povstore.observations import sources_by_year
 from povstore.queries import ImportSummary
 from povstore.store import Store
 
@@ -45,6 +46,12 @@ def observations(token: Token) -> pd.DataFrame:
 def store_summary(token: Token) -> ImportSummary:
     """Active imports: how many, the latest, and whether any is demo data."""
     return queries.import_summary(Store(settings().store_path))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def year_sources(token: Token) -> dict[int, ImportSummary]:
+    """Per review year, the active imports that hold its current values."""
+    return sources_by_year(Store(settings().store_path))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

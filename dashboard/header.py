@@ -15,9 +15,16 @@ def lang() -> str:
     return value if value in ("vi", "en") else "vi"
 
 
-def render(approximate: bool = False) -> ImportSummary:
-    """Draw the header; returns what it states about the data."""
-    summary = data.store_summary(data.store_token())
+def render(approximate: bool = False, year: int | None = None) -> ImportSummary:
+    """Draw the header; returns what it states about the data.
+
+    With ``year``, the source and import date are those of the imports holding that
+    year's values (not the latest file of any kind); without, the store's latest import.
+    """
+    token = data.store_token()
+    summary = data.store_summary(token)
+    if year is not None:
+        summary = data.year_sources(token).get(year, summary)
     lg = lang()
     badges = []
     if summary.demo:

@@ -189,6 +189,17 @@ def test_approximate_badge_shows_on_map_page() -> None:
 
 
 @pytest.mark.usefixtures("approx")
+def test_header_names_the_source_of_the_year_shown() -> None:
+    """Not the store's latest file (the demo's ethnic-minority CSV is imported last)."""
+    at = _app()
+    assert "demo_ra_soat_2026.xlsx" in at.caption[0].value
+    assert "dtts_mien_nui_2021.csv" not in at.caption[0].value
+    at.selectbox(key="w_year").set_value(2022).run()
+    _no_exception(at)
+    assert "demo_ra_soat_2022.xlsx" in at.caption[0].value
+
+
+@pytest.mark.usefixtures("approx")
 def test_indicator_and_year_change_title_and_legend() -> None:
     at = _app()
     latest = int(at.selectbox(key="w_year").value)
