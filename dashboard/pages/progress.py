@@ -38,7 +38,9 @@ if not years:
     st.stop()
 pp = pdata.progress(token, phase, geography)
 bounds = data.boundaries(pp.version, "commune")
-summary = header.render(approximate=bounds.approximate)
+in_phase = [y for y in years if PHASES[phase][0] <= y <= PHASES[phase][1]]
+summary = header.render(approximate=bounds.approximate,
+                        year=in_phase[-1] if in_phase else years[-1])
 if not pp.territories:
     st.warning(pp.baseline_note_vi if lang == "vi" else pp.baseline_note_en or
                t("pg_no_target", lang))
