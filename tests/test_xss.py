@@ -57,7 +57,8 @@ def test_user_boundary_file_with_html_name(tmp_path):
     assert props["26068"]["t0"] == ESCAPED
     # The tooltip heading (alias) is escaped too; tojson writes "&" as \u0026.
     assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page
-    assert page.count("onerror") == 4  # name, type, tooltip value and heading
+    assert props["26068"]["lb"] == ESCAPED  # the name label drawn on the map
+    assert page.count("onerror") == 5  # name, label, type, tooltip value and heading
 
 
 def test_legend_title_and_labels_with_html_render_as_text():
@@ -79,4 +80,4 @@ def test_html_name_in_the_frame_renders_as_text():
     assert "&lt;img src=x onerror=alert(1)&gt; (Phường)" in page
     assert f'<div class="povmap-title-text">{ESCAPED}</div>' in page
     assert f'<span class="povmap-flag">{ESCAPED}</span>' in page
-    assert page.count("onerror") == 4  # name, tooltip row, title and flag, all escaped
+    assert page.count("onerror") == 5  # name, label, tooltip row, title, flag: all escaped
