@@ -28,7 +28,14 @@ from typing import Any
 from _common import geodata_dir
 from playwright.sync_api import sync_playwright
 
-from dashboard.launch import CHROMIUM, CHROMIUM_ARGS, AppServer, is_local, rss_mb, running_app
+from dashboard.launch import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    AppServer,
+    block_off_host,
+    rss_mb,
+    running_app,
+)
 
 LOADS = 5
 CHANGES = 10
@@ -125,14 +132,7 @@ def _context(browser: Any, blocked: list[str]) -> Any:
     context = browser.new_context(viewport={"width": 1400, "height": 1000},
                                   service_workers="block")
 
-    def guard(route: Any) -> None:
-        if is_local(route.request.url):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
+    block_off_host(context, blocked)
     return context
 
 

@@ -23,6 +23,7 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -228,3 +229,20 @@ def is_local(url: str) -> bool:
         return True
     host = parts.hostname or ""
     return host in LOCAL_HOSTS or f"[{host}]" in LOCAL_HOSTS
+
+
+def block_off_host(context: Any, blocked: list[str]) -> None:
+    """Abort every request of a Playwright ``context`` that leaves this machine.
+
+    Each aborted URL is appended to ``blocked``, so a test or bench can assert that the app
+    made no request off 127.0.0.1.
+    """
+    def guard(route: Any) -> None:
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+

@@ -19,7 +19,7 @@ from dashboard.launch import (
     ARTEFACTS,
     AppServer,
     AppStartError,
-    is_local,
+    block_off_host,
     start_app,
     stop_app,
 )
@@ -54,16 +54,9 @@ def _idle(page: Any) -> None:
 def test_status_map_and_tasks_page(app: AppServer, browser: Any) -> None:
     blocked: list[str] = []
 
-    def guard(route: Any) -> None:
-        if is_local(route.request.url):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
     context = browser.new_context(viewport={"width": 1400, "height": 1600},
                                   service_workers="block", locale="vi-VN")
-    context.route("**/*", guard)
+    block_off_host(context, blocked)
     page = context.new_page()
     page.goto(app.url + "/", wait_until="domcontentloaded")
     page.frame_locator(MAP_FRAME).locator(UNIT).first.wait_for(timeout=TIMEOUT_MS)

@@ -17,7 +17,7 @@ from dashboard.launch import (
     ARTEFACTS,
     AppServer,
     AppStartError,
-    is_local,
+    block_off_host,
     start_app,
     stop_app,
 )
@@ -63,14 +63,7 @@ def page(app: AppServer, browser: Any) -> Iterator[tuple[Any, list[str]]]:
     blocked: list[str] = []
     context = browser.new_context(viewport={"width": 1400, "height": 1800})
 
-    def guard(route: Any) -> None:
-        if is_local(route.request.url):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
+    block_off_host(context, blocked)
     yield context.new_page(), blocked
     context.close()
 
