@@ -174,8 +174,65 @@
         }); }
     }
 
+    /* Controls that come and go with a feature group (st_folium swaps the group on
+       every rerun and keeps the map): title, data stamp and legends inside the map
+       frame. specs: [{position, kind, html}], html escaped in Python. A legend
+       (kind "legend") folds on a tap of its heading; on a narrow map it starts
+       folded. The folded state of each kind is kept on the map across swaps. */
+    var NARROW_PX = 560;
+
+    function foldable(map, box, kind) {
+        var head = box.querySelector(".povmap-legend-title, .povmap-fold-title");
+        if (!head) { return; }
+        var state = map._povmapFolded = map._povmapFolded || {};
+        if (!(kind in state)) { state[kind] = map.getSize().x < NARROW_PX; }
+        head.setAttribute("role", "button");
+        head.setAttribute("tabindex", "0");
+        function apply() {
+            box.classList.toggle("povmap-folded", state[kind]);
+            head.setAttribute("aria-expanded", state[kind] ? "false" : "true");
+        }
+        function toggle(e) {
+            if (e.type === "keydown" && e.key !== "Enter" && e.key !== " ") { return; }
+            L.DomEvent.preventDefault(e);
+            state[kind] = !state[kind];
+            apply();
+        }
+        head.addEventListener("click", toggle);
+        head.addEventListener("keydown", toggle);
+        apply();
+    }
+
+    function frameControls(group, specs) {
+        var controls = [];
+        function add() {
+            var map = group._map;
+            if (!map || controls.length) { return; }
+            specs.forEach(function (spec) {
+                var control = L.control({position: spec.position});
+                control.onAdd = function () {
+                    var box = L.DomUtil.create("div", "povmap-frame povmap-frame-" + spec.kind);
+                    box.innerHTML = spec.html;  /* escaped in Python */
+                    L.DomEvent.disableClickPropagation(box);
+                    L.DomEvent.disableScrollPropagation(box);
+                    if (spec.fold) { foldable(map, box, spec.kind); }
+                    return box;
+                };
+                control.addTo(map);
+                controls.push(control);
+            });
+        }
+        group.on("add", add);
+        group.on("remove", function () {
+            controls.forEach(function (c) { c.remove(); });
+            controls = [];
+        });
+        add();
+    }
+
     root.povmap = {
         addLabels: addLabels,
+        frameControls: frameControls,
         unitStyle: unitStyle,
         unitEvents: unitEvents,
         decodeTopology: decodeTopology,
