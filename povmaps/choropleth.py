@@ -540,14 +540,16 @@ class FrameControl:
 
     ``kind`` names the box (``title``, ``stamp``, ``legend``, ``overlays``): its CSS
     class ``povmap-frame-<kind>``, and, with ``fold``, the key under which the map
-    remembers whether the reader folded it (a legend folds on a tap of its heading and
-    starts folded on a narrow map).
+    remembers whether the reader folded it (a legend folds on a tap of its heading).
+    A foldable box starts folded on a map narrower than ``folded_below`` pixels (the
+    main legend on a phone only; the overlays' legend also on a narrow desktop map).
     """
 
     position: str
     kind: str
     markup: str
     fold: bool = False
+    folded_below: int = 420
 
     def __post_init__(self) -> None:
         if self.position not in POSITIONS:
@@ -578,8 +580,8 @@ class FrameControls(folium.MacroElement):
     def __init__(self, controls: Sequence[FrameControl]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "FrameControls"
-        specs = [{"position": c.position, "kind": c.kind, "html": c.markup, "fold": c.fold}
-                 for c in controls]
+        specs = [{"position": c.position, "kind": c.kind, "html": c.markup, "fold": c.fold,
+                  "foldedBelow": c.folded_below} for c in controls]
         self.specs = json.dumps(specs, ensure_ascii=False, separators=(",", ":")
                                 ).replace("</", "<\\/")
 
@@ -599,6 +601,11 @@ def controls_group(controls: Sequence[FrameControl]) -> folium.FeatureGroup:
     Not listed in a layer control, so its boxes stay while layers are toggled.
     """
     return framed(folium.FeatureGroup(name="frame-controls", control=False), controls)
+
+
+def overlays_control(markup: str) -> FrameControl:
+    """The overlays' legend (zones, EM communes) bottom right, folding on narrow maps."""
+    return FrameControl("bottomright", "overlays", markup, fold=True, folded_below=560)
 
 
 def title_markup(title: str, subtitle: str = "") -> str:

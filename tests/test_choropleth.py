@@ -376,4 +376,5 @@ def test_controls_group_carries_boxes_and_no_layer_entry():
     calls = re.findall(r"povmap\.frameControls\((feature_group_\w+), (.*)\);", page)
     assert [name for name, _ in calls] == [group.get_name()]
     assert json.loads(calls[0][1]) == [{"position": "bottomright", "kind": "overlays",
-                                        "html": "<b>Lớp phủ</b>", "fold": True}]
+                                        "html": "<b>Lớp phủ</b>", "fold": True,
+                                        "foldedBelow": 420}]

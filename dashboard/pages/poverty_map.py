@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 from dashboard import controls, data, header, panel, planning, print_export
 from dashboard.context import map_context
 from povcore.i18n import t
-from povmaps.choropleth import FrameControl, base_map, controls_group
+from povmaps.choropleth import base_map, controls_group, overlays_control
 from povmaps.mapview import fit_target, zoom_target
 from povmaps.overlays import em_group, zone_groups
 from povmaps.viewstate import BACK_PROVINCE, PROVINCE_ALL
@@ -48,9 +48,8 @@ with map_col:
         if with_em:
             em = planning.planning(token, ctx.year).frame["em_commune"]
             groups.append(em_group(ctx.web.rename(columns={"code": "unit_code"}), em, lang))
-        groups.append(controls_group([FrameControl(
-            "bottomright", "overlays", zone_legend_html(sorted(set(zones["zone_type"])),
-                                                        with_em, lang), fold=True)]))
+        groups.append(controls_group([overlays_control(
+            zone_legend_html(sorted(set(zones["zone_type"])), with_em, lang))]))
         with_zones = True
     out = st_folium(base_map(outline.total_bounds, outline), key="povmap", height=620,
                     use_container_width=True, feature_group_to_add=groups,

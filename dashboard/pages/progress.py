@@ -15,7 +15,7 @@ from dashboard.exports import table_csv, table_xlsx
 from dashboard.plan_progress import completion_display, path_chart, unit_display
 from povcore.errors import PovmapError
 from povcore.i18n import format_number, t
-from povmaps.choropleth import FrameControl, base_map, controls_group, framed
+from povmaps.choropleth import base_map, controls_group, framed, overlays_control
 from povmaps.mapview import flags_of, frame_controls, stamp_lines
 from povmaps.overlays import em_group, overlay_legend_html, zone_groups
 from povmaps.status import status_view
@@ -84,10 +84,9 @@ overlays = zone_groups(zones, lang)
 if with_em:
     today = data.web_layer("2025", "commune").rename(columns={"code": "unit_code"})
     overlays.append(em_group(today, em, lang))
-legends = ([controls_group([FrameControl(
-    "bottomright", "overlays", overlay_legend_html(sorted(set(zones["zone_type"])), with_em,
-                                                   lang, with_selection=False),
-    fold=True)])] if overlays else [])
+legends = ([controls_group([overlays_control(overlay_legend_html(
+    sorted(set(zones["zone_type"])), with_em, lang, with_selection=False))])]
+           if overlays else [])
 with map_col:
     outline = data.province_outline()
     st_folium(base_map([float(v) for v in outline.total_bounds], outline), key="pg_map", height=520,

@@ -197,16 +197,15 @@
 
     /* Controls that come and go with a feature group (st_folium swaps the group on
        every rerun and keeps the map): title, data stamp and legends inside the map
-       frame. specs: [{position, kind, html}], html escaped in Python. A legend
-       (kind "legend") folds on a tap of its heading; on a narrow map it starts
-       folded. The folded state of each kind is kept on the map across swaps. */
-    var NARROW_PX = 560;
-
-    function foldable(map, box, kind) {
+       frame. specs: [{position, kind, html, fold, foldedBelow}], html escaped in
+       Python. A box with fold folds on a tap of its heading, and starts folded on a
+       map narrower than foldedBelow px. The folded state of each kind is kept on the
+       map across swaps. */
+    function foldable(map, box, kind, foldedBelow) {
         var head = box.querySelector(".povmap-legend-title, .povmap-fold-title");
         if (!head) { return; }
         var state = map._povmapFolded = map._povmapFolded || {};
-        if (!(kind in state)) { state[kind] = map.getSize().x < NARROW_PX; }
+        if (!(kind in state)) { state[kind] = map.getSize().x < foldedBelow; }
         head.setAttribute("role", "button");
         head.setAttribute("tabindex", "0");
         function apply() {
@@ -237,7 +236,7 @@
                     box.innerHTML = spec.html;  /* escaped in Python */
                     L.DomEvent.disableClickPropagation(box);
                     L.DomEvent.disableScrollPropagation(box);
-                    if (spec.fold) { foldable(map, box, spec.kind); }
+                    if (spec.fold) { foldable(map, box, spec.kind, spec.foldedBelow); }
                     return box;
                 };
                 control.addTo(map);
