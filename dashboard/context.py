@@ -80,7 +80,7 @@ def map_context(lang: str, page: str = "map") -> MapContext:
     flags = flags_of(summary.demo, bounds.approximate, lang)
     view = build_view(obs, state, year, web, data.crosswalks(token), lang,
                       stamp=stamp_lines(summary.last_file, summary.last_import, lang),
-                      flags=flags)
+                      flags=flags, subtitle=drill[1] if drill is not None else "")
     if drill is not None:
         view = replace(view, table=view.table[view.table["code"].isin(set(web["code"]))]
                        .reset_index(drop=True))

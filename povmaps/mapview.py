@@ -118,12 +118,14 @@ def with_names_on(frame: gpd.GeoDataFrame, version: str, level: str, day: dt.dat
 def build_view(obs: pd.DataFrame, state: ViewState, year: int, frame: gpd.GeoDataFrame,
                crosswalks: Mapping[tuple[str, str], pd.DataFrame], lang: str = "vi",
                province: str = "75", today: dt.date | None = None, *,
-               stamp: Sequence[str] = (), flags: Sequence[str] = ()) -> MapView:
+               stamp: Sequence[str] = (), flags: Sequence[str] = (),
+               subtitle: str = "") -> MapView:
     """Values, classes, the units layer and the legend for ``state`` and ``year``.
 
     The layer's group carries the title, the legend and the data stamp (``stamp``
     lines, see :func:`stamp_lines`, and caveat ``flags``, see :func:`flags_of`) into
-    the map frame (:func:`frame_controls`).
+    the map frame (:func:`frame_controls`); ``subtitle`` goes under the title (the
+    district drilled into).
     """
     mv = map_values(obs, state.indicator, year, state.geography, state.level,
                     crosswalks, province)
@@ -148,12 +150,12 @@ def build_view(obs: pd.DataFrame, state: ViewState, year: int, frame: gpd.GeoDat
                            f"{label} ({unit})", lang)
     method = mv.method_vi if lang == "vi" else mv.method_en
     title = title_of(state, year, lang)
-    framed(group, frame_controls(title, legend, stamp, flags))
+    framed(group, frame_controls(title, legend, stamp, flags, subtitle))
     return MapView(mv, cls, group, legend, title, method, view_table(mv, frame), len(frame))
 
 
 def frame_controls(title: str, legend_html: str, stamp: Sequence[str] = (),
-                   flags: Sequence[str] = ()) -> list[FrameControl]:
+                   flags: Sequence[str] = (), subtitle: str = "") -> list[FrameControl]:
     """Title (top right), legend (bottom right, folds) and data stamp (bottom left).
 
     Top left holds the zoom buttons; the layer control, when zones are shown, sits
@@ -162,7 +164,7 @@ def frame_controls(title: str, legend_html: str, stamp: Sequence[str] = (),
     >>> [(c.position, c.kind) for c in frame_controls("T", "<div></div>", ["S"])]
     [('topright', 'title'), ('bottomright', 'legend'), ('bottomleft', 'stamp')]
     """
-    controls = [FrameControl("topright", "title", title_markup(title)),
+    controls = [FrameControl("topright", "title", title_markup(title, subtitle)),
                 FrameControl("bottomright", "legend", legend_html, fold=True)]
     if stamp or flags:
         controls.append(FrameControl("bottomleft", "stamp", stamp_markup(stamp, flags)))

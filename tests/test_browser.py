@@ -553,6 +553,9 @@ def test_drill_down_shows_only_the_districts_communes_and_returns(session: Sessi
     s.wait_for_map(len(communes))
     assert set(s.path_codes()) == communes
     expect(s.page.locator("#povmap-breadcrumb")).to_contain_text("Thành phố Biên Hòa")
+    # The district under the map's title, inside the frame.
+    expect(s.frame.locator(".povmap-frame-title .povmap-title-sub")).to_have_text(
+        "Thành phố Biên Hòa")
     s.shot("h_drill_down_bien_hoa")
     runs = s.runs()
     s.page.get_by_role("button", name="Về toàn tỉnh").click()
@@ -561,6 +564,7 @@ def test_drill_down_shows_only_the_districts_communes_and_returns(session: Sessi
     expect(s.units).to_have_count(n_districts, timeout=LOAD_TIMEOUT_MS)
     s.shot("h_drill_back_to_districts")
     assert s.page.locator("#povmap-breadcrumb").count() == 0
+    expect(s.frame.locator(".povmap-frame-title .povmap-title-sub")).to_have_count(0)
     assert s.page.locator("#povmap-selected").get_attribute("data-code") == district
     _no_traceback(s)
     _assert_local_only(s)
