@@ -620,14 +620,23 @@ def title_markup(title: str, subtitle: str = "") -> str:
             f"</div>{sub}</div>")
 
 
-def stamp_markup(lines: Sequence[str], flags: Sequence[str] = ()) -> str:
-    """Escaped data stamp: caveat badges (``flags``), then small lines (source, date).
+def stamp_markup(lines: Sequence[tuple[str, str]], flags: Sequence[str] = ()) -> str:
+    r"""Escaped data stamp: caveat badges (``flags``), then small "key: value" lines.
 
-    >>> stamp_markup(["Nguồn số liệu: a<b>.xlsx"], ["Dữ liệu minh họa"])  # doctest: +ELLIPSIS
-    '<div class="povmap-stamp" role="note"><span class="povmap-flag">Dữ liệu minh họa</span>...'
+    On a phone-width map the keys are hidden (CSS): a file name and a date speak for
+    themselves, and the box covers less of the map.
+
+    >>> print(stamp_markup([("Nguồn", "a<b>.xlsx")], ["Dữ liệu minh họa"]).replace("><", ">\n<"))
+    <div class="povmap-stamp" role="note">
+    <span class="povmap-flag">Dữ liệu minh họa</span>
+    <div class="povmap-stamp-line">
+    <span class="povmap-stamp-key">Nguồn: </span>a&lt;b&gt;.xlsx</div>
+    </div>
     """
     badges = "".join(f'<span class="povmap-flag">{html.escape(f)}</span>' for f in flags)
-    rows = "".join(f'<div class="povmap-stamp-line">{html.escape(x)}</div>' for x in lines)
+    rows = "".join(f'<div class="povmap-stamp-line"><span class="povmap-stamp-key">'
+                   f"{html.escape(key)}: </span>{html.escape(value)}</div>"
+                   for key, value in lines)
     return f'<div class="povmap-stamp" role="note">{badges}{rows}</div>'
 
 

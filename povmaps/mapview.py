@@ -118,7 +118,7 @@ def with_names_on(frame: gpd.GeoDataFrame, version: str, level: str, day: dt.dat
 def build_view(obs: pd.DataFrame, state: ViewState, year: int, frame: gpd.GeoDataFrame,
                crosswalks: Mapping[tuple[str, str], pd.DataFrame], lang: str = "vi",
                province: str = "75", today: dt.date | None = None, *,
-               stamp: Sequence[str] = (), flags: Sequence[str] = (),
+               stamp: Sequence[tuple[str, str]] = (), flags: Sequence[str] = (),
                subtitle: str = "") -> MapView:
     """Values, classes, the units layer and the legend for ``state`` and ``year``.
 
@@ -154,14 +154,14 @@ def build_view(obs: pd.DataFrame, state: ViewState, year: int, frame: gpd.GeoDat
     return MapView(mv, cls, group, legend, title, method, view_table(mv, frame), len(frame))
 
 
-def frame_controls(title: str, legend_html: str, stamp: Sequence[str] = (),
+def frame_controls(title: str, legend_html: str, stamp: Sequence[tuple[str, str]] = (),
                    flags: Sequence[str] = (), subtitle: str = "") -> list[FrameControl]:
     """Title (top right), legend (bottom right, folds) and data stamp (bottom left).
 
     Top left holds the zoom buttons; the layer control, when zones are shown, sits
     under the title. No stamp box when there is neither a line nor a flag.
 
-    >>> [(c.position, c.kind) for c in frame_controls("T", "<div></div>", ["S"])]
+    >>> [(c.position, c.kind) for c in frame_controls("T", "<div></div>", [("K", "V")])]
     [('topright', 'title'), ('bottomright', 'legend'), ('bottomleft', 'stamp')]
     """
     controls = [FrameControl("topright", "title", title_markup(title, subtitle)),
@@ -171,17 +171,18 @@ def frame_controls(title: str, legend_html: str, stamp: Sequence[str] = (),
     return controls
 
 
-def stamp_lines(source: str | None, imported: str | None, lang: str) -> list[str]:
-    """The data stamp's lines: the source file and import time of the year shown.
+def stamp_lines(source: str | None, imported: str | None,
+                lang: str) -> list[tuple[str, str]]:
+    """The data stamp's lines (key, value): source file and import time of the year shown.
 
     >>> stamp_lines("demo_ra_soat_2026.xlsx", "2026-11-27T08:15:02", "vi")
-    ['Nguồn số liệu: demo_ra_soat_2026.xlsx', 'Nhập lần cuối: 2026-11-27 08:15 UTC']
+    [('Nguồn số liệu', 'demo_ra_soat_2026.xlsx'), ('Nhập lần cuối', '2026-11-27 08:15 UTC')]
     >>> stamp_lines(None, None, "en")
     []
     """
-    lines = [f"{t('source', lang)}: {source}"] if source else []
+    lines = [(t("source", lang), source)] if source else []
     if imported:
-        lines.append(f"{t('last_import', lang)}: {imported.replace('T', ' ')[:16]} UTC")
+        lines.append((t("last_import", lang), f"{imported.replace('T', ' ')[:16]} UTC"))
     return lines
 
 

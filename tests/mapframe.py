@@ -33,6 +33,10 @@ def map_frame(at: Any) -> dict[str, str]:
 
 
 def texts(markup: str, css_class: str) -> list[str]:
-    """Unescaped texts of the elements of class ``css_class`` (no nested tags)."""
-    found = re.findall(rf'<(\w+) class="{re.escape(css_class)}"[^>]*>([^<]*)</\1>', markup)
-    return [html.unescape(text) for _, text in found]
+    """Unescaped texts of the elements of class ``css_class`` (inner tags dropped).
+
+    >>> texts('<div class="a"><span class="k">K: </span>1 &lt; 2</div>', "a")
+    ['K: 1 < 2']
+    """
+    found = re.findall(rf'<(\w+) class="{re.escape(css_class)}"[^>]*>(.*?)</\1>', markup)
+    return [html.unescape(re.sub(r"<[^>]+>", "", text)) for _, text in found]

@@ -106,8 +106,9 @@ def test_title_legend_and_stamp_in_the_map_frame_render_as_text():
     assert f'<div class="povmap-legend-title">{ESCAPED}</div>' in boxes["legend"]
     assert f'<span class="povmap-legend-label">{ESCAPED}</span>' in boxes["legend"]
     assert f'<span class="povmap-flag">{ESCAPED}</span>' in boxes["stamp"]
-    assert ('<div class="povmap-stamp-line">Nguồn số liệu: &lt;/script&gt;&lt;script&gt;'
-            'alert(1)&lt;/script&gt;.xlsx</div>') in boxes["stamp"]
+    assert ('<div class="povmap-stamp-line"><span class="povmap-stamp-key">Nguồn số liệu: '
+            '</span>&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;.xlsx</div>'
+            ) in boxes["stamp"]
     assert page.count("onerror") == 4  # title, legend heading and label, flag
 
 
