@@ -13,7 +13,7 @@ from analysis.series import children
 from dashboard import controls, data, header
 from povcore.i18n import t
 from povcore.units import Level
-from povmaps.mapview import MapView, build_view, flags_of
+from povmaps.mapview import MapView, build_view, flags_of, stamp_lines
 from povmaps.viewstate import Notice, ViewState, unit_notice
 
 
@@ -77,10 +77,12 @@ def map_context(lang: str, page: str = "map") -> MapContext:
             controls.add_notice(unit_notice(state.unit))
         st.session_state["unit"] = None
         state = state.with_(unit=None)
-    view = build_view(obs, state, year, web, data.crosswalks(token), lang)
+    flags = flags_of(summary.demo, bounds.approximate, lang)
+    view = build_view(obs, state, year, web, data.crosswalks(token), lang,
+                      stamp=stamp_lines(summary.last_file, summary.last_import, lang),
+                      flags=flags, subtitle=drill[1] if drill is not None else "")
     if drill is not None:
         view = replace(view, table=view.table[view.table["code"].isin(set(web["code"]))]
                        .reset_index(drop=True))
-    return MapContext(obs, state, year, version, web, view,
-                      flags_of(summary.demo, bounds.approximate, lang), ignored,
+    return MapContext(obs, state, year, version, web, view, flags, ignored,
                       controls.notices(state), drill)

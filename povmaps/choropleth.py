@@ -495,6 +495,28 @@ def _legend_row(index: int, colour: str, label: str, count: int, extra: str = ""
     )
 
 
+def _legend_inner(
+    colours: Sequence[str],
+    labels: Sequence[str],
+    counts: Sequence[int],
+    no_data_count: int,
+    unit_label: str,
+    lang: str,
+    dom_id: str = "",
+) -> str:
+    rows = [_legend_row(i, c, lb, n) for i, (c, lb, n) in
+            enumerate(zip(colours, labels, counts, strict=True))]
+    rows.append(_legend_row(-1, NO_DATA_COLOUR, t("no_data", lang), no_data_count,
+                            " povmap-no-data"))
+    id_attr = f'id="{dom_id}" ' if dom_id else ""
+    return (
+        f'<div {id_attr}class="povmap-legend" role="group" '
+        f'aria-label="{html.escape(t("legend", lang))}">'
+        f'<div class="povmap-legend-title">{html.escape(unit_label)}</div>'
+        + "".join(rows) + "</div>"
+    )
+
+
 def _legend_control(
     colours: Sequence[str],
     labels: Sequence[str],
@@ -504,17 +526,118 @@ def _legend_control(
     lang: str,
 ) -> HtmlControl:
     dom_id = _dom_id("legend")
-    rows = [_legend_row(i, c, lb, n) for i, (c, lb, n) in
-            enumerate(zip(colours, labels, counts, strict=True))]
-    rows.append(_legend_row(-1, NO_DATA_COLOUR, t("no_data", lang), no_data_count,
-                            " povmap-no-data"))
-    markup = (
-        f'<div id="{dom_id}" class="povmap-legend" role="group" '
-        f'aria-label="{html.escape(t("legend", lang))}">'
-        f'<div class="povmap-legend-title">{html.escape(unit_label)}</div>'
-        + "".join(rows) + "</div>"
+    return HtmlControl(dom_id, _legend_inner(colours, labels, counts, no_data_count,
+                                             unit_label, lang, dom_id), "bottomright")
+
+
+#: Corners of a Leaflet control.
+POSITIONS = frozenset({"topleft", "topright", "bottomleft", "bottomright"})
+
+
+@dataclass(frozen=True)
+class FrameControl:
+    """One box inside the map frame: escaped ``markup`` in a corner.
+
+    ``kind`` names the box (``title``, ``stamp``, ``legend``, ``overlays``): its CSS
+    class ``povmap-frame-<kind>``, and, with ``fold``, the key under which the map
+    remembers whether the reader folded it (a legend folds on a tap of its heading).
+    A foldable box starts folded on a map narrower than ``folded_below`` pixels (the
+    main legend on a phone only; the overlays' legend also on a narrow desktop map).
+    """
+
+    position: str
+    kind: str
+    markup: str
+    fold: bool = False
+    folded_below: int = 420
+
+    def __post_init__(self) -> None:
+        if self.position not in POSITIONS:
+            raise ValueError(f"position must be one of {sorted(POSITIONS)}, "
+                             f"not {self.position!r}.")
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", self.kind):
+            raise ValueError(f"kind must be lower-case letters, digits, '-'; got {self.kind!r}.")
+
+
+class FrameControls(folium.MacroElement):
+    """Boxes inside the map that come and go with their parent feature group.
+
+    ``st_folium`` keeps the map and swaps the feature groups on every rerun (their
+    script only: body HTML of a swapped group never reaches the page), so the boxes
+    travel as data: ``povmap.frameControls`` (``choropleth.js``) adds one Leaflet
+    control per box when the group is added and removes them with the group. The
+    markup is escaped already; ``</`` is escaped so that it cannot end the script.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        povmap.frameControls({{ this._parent.get_name() }}, {{ this.specs }});
+        {% endmacro %}
+        """
     )
-    return HtmlControl(dom_id, markup, "bottomright")
+
+    def __init__(self, controls: Sequence[FrameControl]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FrameControls"
+        specs = [{"position": c.position, "kind": c.kind, "html": c.markup, "fold": c.fold,
+                  "foldedBelow": c.folded_below} for c in controls]
+        self.specs = json.dumps(specs, ensure_ascii=False, separators=(",", ":")
+                                ).replace("</", "<\\/")
+
+
+def framed(group: folium.FeatureGroup, controls: Sequence[FrameControl]) -> folium.FeatureGroup:
+    """``group`` carrying ``controls`` (title, stamp, legend) into the map frame.
+
+    Returns ``group`` itself, for chaining. See :class:`FrameControls`.
+    """
+    FrameControls(controls).add_to(group)
+    return group
+
+
+def controls_group(controls: Sequence[FrameControl]) -> folium.FeatureGroup:
+    """An empty feature group carrying only ``controls`` (e.g. the overlays' legend).
+
+    Not listed in a layer control, so its boxes stay while layers are toggled.
+    """
+    return framed(folium.FeatureGroup(name="frame-controls", control=False), controls)
+
+
+def overlays_control(markup: str) -> FrameControl:
+    """The overlays' legend (zones, EM communes) bottom right, folding on narrow maps."""
+    return FrameControl("bottomright", "overlays", markup, fold=True, folded_below=560)
+
+
+def title_markup(title: str, subtitle: str = "") -> str:
+    """Escaped map title box: the title, and an optional smaller line under it.
+
+    >>> title_markup("Tỷ lệ <hộ> — 2026")
+    '<div class="povmap-title"><div class="povmap-title-text">Tỷ lệ &lt;hộ&gt; — 2026</div></div>'
+    """
+    sub = (f'<div class="povmap-title-sub">{html.escape(subtitle)}</div>' if subtitle
+           else "")
+    return (f'<div class="povmap-title"><div class="povmap-title-text">{html.escape(title)}'
+            f"</div>{sub}</div>")
+
+
+def stamp_markup(lines: Sequence[tuple[str, str]], flags: Sequence[str] = ()) -> str:
+    r"""Escaped data stamp: caveat badges (``flags``), then small "key: value" lines.
+
+    On a phone-width map the keys are hidden (CSS): a file name and a date speak for
+    themselves, and the box covers less of the map.
+
+    >>> print(stamp_markup([("Nguồn", "a<b>.xlsx")], ["Dữ liệu minh họa"]).replace("><", ">\n<"))
+    <div class="povmap-stamp" role="note">
+    <span class="povmap-flag">Dữ liệu minh họa</span>
+    <div class="povmap-stamp-line">
+    <span class="povmap-stamp-key">Nguồn: </span>a&lt;b&gt;.xlsx</div>
+    </div>
+    """
+    badges = "".join(f'<span class="povmap-flag">{html.escape(f)}</span>' for f in flags)
+    rows = "".join(f'<div class="povmap-stamp-line"><span class="povmap-stamp-key">'
+                   f"{html.escape(key)}: </span>{html.escape(value)}</div>"
+                   for key, value in lines)
+    return f'<div class="povmap-stamp" role="note">{badges}{rows}</div>'
 
 
 def units_group(
@@ -530,8 +653,8 @@ def units_group(
     """The units layer alone, in a feature group, for ``st_folium(feature_group_to_add=)``.
 
     The dashboard keeps one base map per session and swaps only this group, so the
-    browser keeps its centre and zoom when the indicator or year changes. Legend and
-    title are then shown beside the map (:func:`legend_markup`).
+    browser keeps its centre and zoom when the indicator or year changes. Legend, title
+    and data stamp go into the map frame with the group (:func:`framed`).
     """
     _check_frame(frame)
     _check_lang(lang)
@@ -551,15 +674,14 @@ def legend_markup(
     unit_label: str,
     lang: str = "vi",
 ) -> str:
-    """The legend as standalone, escaped HTML for use outside the map.
+    """The legend as escaped HTML: for a :class:`FrameControl` or use outside the map.
 
-    Styled by ``choropleth.css`` (the map links it; a page showing the legend elsewhere
-    adds it itself).
+    Styled by ``choropleth.css``. Without a random id, so that the same legend gives
+    the same markup (``st_folium`` re-adds a feature group only when its script changed).
     """
     _check_lang(lang)
     _check_legend(colours, labels, counts)
-    control = _legend_control(colours, labels, counts, no_data_count, unit_label, lang)
-    return str(control.markup)
+    return _legend_inner(colours, labels, counts, no_data_count, unit_label, lang)
 
 
 def base_map(bounds: Iterable[float], outline: gpd.GeoDataFrame | None = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import folium
@@ -21,7 +21,14 @@ from analysis.mapdata import MapValues, map_values
 from povcore.i18n import decimals_of, format_change, format_number, format_value, t
 from povcore.indicators import get_indicator
 from povcore.units import get_version, registry
-from povmaps.choropleth import legend_markup, units_group
+from povmaps.choropleth import (
+    FrameControl,
+    framed,
+    legend_markup,
+    stamp_markup,
+    title_markup,
+    units_group,
+)
 from povmaps.viewstate import ViewState
 
 
@@ -110,8 +117,16 @@ def with_names_on(frame: gpd.GeoDataFrame, version: str, level: str, day: dt.dat
 
 def build_view(obs: pd.DataFrame, state: ViewState, year: int, frame: gpd.GeoDataFrame,
                crosswalks: Mapping[tuple[str, str], pd.DataFrame], lang: str = "vi",
-               province: str = "75", today: dt.date | None = None) -> MapView:
-    """Values, classes, the units layer and the legend for ``state`` and ``year``."""
+               province: str = "75", today: dt.date | None = None, *,
+               stamp: Sequence[tuple[str, str]] = (), flags: Sequence[str] = (),
+               subtitle: str = "") -> MapView:
+    """Values, classes, the units layer and the legend for ``state`` and ``year``.
+
+    The layer's group carries the title, the legend and the data stamp (``stamp``
+    lines, see :func:`stamp_lines`, and caveat ``flags``, see :func:`flags_of`) into
+    the map frame (:func:`frame_controls`); ``subtitle`` goes under the title (the
+    district drilled into).
+    """
     mv = map_values(obs, state.indicator, year, state.geography, state.level,
                     crosswalks, province)
     frame = with_names_on(frame, mv.version, mv.level,
@@ -134,8 +149,41 @@ def build_view(obs: pd.DataFrame, state: ViewState, year: int, frame: gpd.GeoDat
     legend = legend_markup(colours, labels, counts, int((shown == -1).sum()),
                            f"{label} ({unit})", lang)
     method = mv.method_vi if lang == "vi" else mv.method_en
-    return MapView(mv, cls, group, legend, title_of(state, year, lang), method,
-                   view_table(mv, frame), len(frame))
+    title = title_of(state, year, lang)
+    framed(group, frame_controls(title, legend, stamp, flags, subtitle))
+    return MapView(mv, cls, group, legend, title, method, view_table(mv, frame), len(frame))
+
+
+def frame_controls(title: str, legend_html: str, stamp: Sequence[tuple[str, str]] = (),
+                   flags: Sequence[str] = (), subtitle: str = "") -> list[FrameControl]:
+    """Title (top right), legend (bottom right, folds) and data stamp (bottom left).
+
+    Top left holds the zoom buttons; the layer control, when zones are shown, sits
+    under the title. No stamp box when there is neither a line nor a flag.
+
+    >>> [(c.position, c.kind) for c in frame_controls("T", "<div></div>", [("K", "V")])]
+    [('topright', 'title'), ('bottomright', 'legend'), ('bottomleft', 'stamp')]
+    """
+    controls = [FrameControl("topright", "title", title_markup(title, subtitle)),
+                FrameControl("bottomright", "legend", legend_html, fold=True)]
+    if stamp or flags:
+        controls.append(FrameControl("bottomleft", "stamp", stamp_markup(stamp, flags)))
+    return controls
+
+
+def stamp_lines(source: str | None, imported: str | None,
+                lang: str) -> list[tuple[str, str]]:
+    """The data stamp's lines (key, value): source file and import time of the year shown.
+
+    >>> stamp_lines("demo_ra_soat_2026.xlsx", "2026-11-27T08:15:02", "vi")
+    [('Nguồn số liệu', 'demo_ra_soat_2026.xlsx'), ('Nhập lần cuối', '2026-11-27 08:15 UTC')]
+    >>> stamp_lines(None, None, "en")
+    []
+    """
+    lines = [(t("source", lang), source)] if source else []
+    if imported:
+        lines.append((t("last_import", lang), f"{imported.replace('T', ' ')[:16]} UTC"))
+    return lines
 
 
 def _places(bounds: tuple[float, ...]) -> int:

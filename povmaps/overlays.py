@@ -190,4 +190,4 @@ def overlay_legend_html(zone_types: Sequence[str], with_em: bool, lang: str = "v
                     f'{html.escape(_t("em", lang))}</div>')
     title = html.escape(_t("overlays", lang))
     return (f'<div class="povmap-overlay-legend" style="font-size:0.85rem;line-height:1.6">'
-            f'<strong>{title}</strong>{"".join(rows)}</div>')
+            f'<strong class="povmap-fold-title">{title}</strong>{"".join(rows)}</div>')

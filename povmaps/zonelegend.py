@@ -48,4 +48,5 @@ def zone_legend_html(zone_types: Sequence[str], with_em: bool, lang: str = "vi")
                     f'{_swatch(str(EM_STYLE["color"]), str(EM_STYLE["dashArray"]))} '
                     f'{html.escape(_EM.text(lang))}</div>')
     return (f'<div class="povmap-overlay-legend" style="font-size:0.85rem;line-height:1.6">'
-            f'<strong>{html.escape(_TITLE.text(lang))}</strong>{"".join(rows)}</div>')
+            f'<strong class="povmap-fold-title">{html.escape(_TITLE.text(lang))}</strong>'
+            f'{"".join(rows)}</div>')

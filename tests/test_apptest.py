@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from mapframe import map_frame, texts
 from streamlit.testing.v1 import AppTest
 
 from povcore.config import settings
@@ -96,9 +97,25 @@ def _htmls(at: AppTest) -> list[str]:
     return [str(h.proto.body) for h in at.get("html")]
 
 
+def _frame(at: AppTest) -> dict[str, str]:
+    """Boxes in the map frame (title, legend, stamp), as the browser gets them."""
+    return map_frame(at)
+
+
+def _map_title(at: AppTest) -> str:
+    (title,) = texts(_frame(at)["title"], "povmap-title-text")
+    return title
+
+
+def _stamp(at: AppTest) -> tuple[list[str], list[str]]:
+    """Badges and lines of the data stamp in the map frame (unescaped)."""
+    markup = _frame(at).get("stamp", "")
+    return texts(markup, "povmap-flag"), texts(markup, "povmap-stamp-line")
+
+
 def _legend(at: AppTest) -> tuple[str, list[tuple[int, str, int]]]:
-    """Title and (class, label, count) rows of the legend beside the map."""
-    markup = next(h for h in _htmls(at) if "povmap-legend" in h and "data-class" in h)
+    """Title and (class, label, count) rows of the legend in the map frame."""
+    markup = _frame(at)["legend"]
     title = re.search(r'<div class="povmap-legend-title">(.*?)</div>', markup)
     assert title is not None
     rows = [(int(c), html.unescape(lb), int(n)) for c, lb, n in _LEGEND_ROW.findall(markup)]
@@ -142,11 +159,13 @@ def _check_legend(at: AppTest, indicator: str, year: int, lang: str) -> None:
 
 def _smoke_all_pages(approximate: bool) -> None:
     at = _app()
-    assert len(at.subheader) == 1
-    assert _subheaders(at)[0].startswith(get_indicator("poor_rate").label_vi)
+    assert _subheaders(at) == []  # the title is inside the map frame
+    assert _map_title(at) == f"{get_indicator('poor_rate').label_vi} — 2026"
+    assert set(_frame(at)) == {"title", "legend", "stamp"}
     assert any('id="povmap-runs"' in h for h in _htmls(at))
     assert (APPROXIMATE_VI in _captions(at)) is approximate
     assert DEMO_VI in _captions(at)
+    assert _stamp(at)[0] == ([DEMO_VI, APPROXIMATE_VI] if approximate else [DEMO_VI])
     for page, title in PAGES.items():
         at.switch_page(page).run()
         _no_exception(at)
@@ -155,7 +174,7 @@ def _smoke_all_pages(approximate: bool) -> None:
         assert titles[0].startswith(title), (page, titles)
     at.switch_page("pages/poverty_map.py").run()
     _no_exception(at)
-    assert len(at.subheader) == 1
+    assert _map_title(at) == f"{get_indicator('poor_rate').label_vi} — 2026"
 
 
 @pytest.mark.usefixtures("approx")
@@ -180,12 +199,14 @@ def test_every_page_runs_on_real_boundaries(demo_dir: Path, shared_geodata: Path
 def test_approximate_badge_shows_on_map_page() -> None:
     at = _app()
     assert APPROXIMATE_VI not in _captions(at)  # 2026: embedded real 2025 boundaries
+    assert _stamp(at)[0] == [DEMO_VI]
     at.selectbox(key="w_year").set_value(2022).run()  # version 2021: approximate
     _no_exception(at)
     header = at.caption[0].value
     assert APPROXIMATE_VI in header
     assert DEMO_VI in header
-    assert f"{DEMO_VI} · {APPROXIMATE_VI}" in _captions(at)
+    # The same caveats in the map frame's data stamp.
+    assert _stamp(at)[0] == [DEMO_VI, APPROXIMATE_VI]
 
 
 @pytest.mark.usefixtures("approx")
@@ -194,9 +215,13 @@ def test_header_names_the_source_of_the_year_shown() -> None:
     at = _app()
     assert "demo_ra_soat_2026.xlsx" in at.caption[0].value
     assert "dtts_mien_nui_2021.csv" not in at.caption[0].value
+    lines = _stamp(at)[1]
+    assert lines[0] == "Nguồn số liệu: demo_ra_soat_2026.xlsx"
+    assert re.fullmatch(r"Nhập lần cuối: \d{4}-\d\d-\d\d \d\d:\d\d UTC", lines[1]), lines
     at.selectbox(key="w_year").set_value(2022).run()
     _no_exception(at)
     assert "demo_ra_soat_2022.xlsx" in at.caption[0].value
+    assert _stamp(at)[1][0] == "Nguồn số liệu: demo_ra_soat_2022.xlsx"
 
 
 @pytest.mark.usefixtures("approx")
@@ -204,18 +229,18 @@ def test_indicator_and_year_change_title_and_legend() -> None:
     at = _app()
     latest = int(at.selectbox(key="w_year").value)
     assert latest == 2026
-    assert _subheaders(at) == [f"{get_indicator('poor_rate').label_vi} — 2026"]
+    assert _map_title(at) == f"{get_indicator('poor_rate').label_vi} — 2026"
     _check_legend(at, "poor_rate", 2026, "vi")
     assert len(_values(2026, "poor_rate")) == 95
 
     at.selectbox(key="w_ind").set_value("poor_a_rate").run()
     _no_exception(at)
-    assert _subheaders(at) == [f"{get_indicator('poor_a_rate').label_vi} — 2026"]
+    assert _map_title(at) == f"{get_indicator('poor_a_rate').label_vi} — 2026"
     _check_legend(at, "poor_a_rate", 2026, "vi")
 
     at.selectbox(key="w_year").set_value(2022).run()
     _no_exception(at)
-    assert _subheaders(at) == [f"{get_indicator('poor_a_rate').label_vi} — 2022"]
+    assert _map_title(at) == f"{get_indicator('poor_a_rate').label_vi} — 2022"
     _check_legend(at, "poor_a_rate", 2022, "vi")
     assert len(_values(2022, "poor_a_rate")) == 281
     assert "281" in _captions(at)  # the method names the 281 communes of 2021
@@ -247,14 +272,16 @@ def test_english_labels_and_number_format() -> None:
     assert {"Indicator", "Review year"} <= set(labels)
     assert labels["Review year"].value == 2026
     assert labels["Indicator"].value == "poor_rate"
-    assert _subheaders(at) == [f"{get_indicator('poor_rate').label_en} — 2026"]
+    assert _map_title(at) == f"{get_indicator('poor_rate').label_en} — 2026"
     assert "Approximate boundaries" not in _captions(at)  # 2025 layer shipped in povmap
     assert "Method:" in _captions(at)
+    assert _stamp(at)[0] == ["Demo data (Dữ liệu minh họa)"]
+    assert _stamp(at)[1][0] == "Data source: demo_ra_soat_2026.xlsx"
     _check_legend(at, "poor_rate", 2026, "en")
     # Counts above a thousand: English thousands separator "," and no Vietnamese ".".
     labels["Indicator"].set_value("total_households").run()
     _no_exception(at)
-    assert _subheaders(at) == [f"{get_indicator('total_households').label_en} — 2026"]
+    assert _map_title(at) == f"{get_indicator('total_households').label_en} — 2026"
     _check_legend(at, "total_households", 2026, "en")
     _, rows = _legend(at)
     lowest = min(_values(2026, "total_households").values())
@@ -291,6 +318,7 @@ def test_empty_store_shows_no_data(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert any(i.value.startswith(NO_DATA_VI) for i in at.info)
     assert len(at.subheader) == 0
     assert not any("povmap-legend" in h for h in _htmls(at))
+    assert not at.get("component_instance")  # no map
     for page in ("pages/overview.py", "pages/data_table.py"):
         at.switch_page(page).run()
         _no_exception(at)

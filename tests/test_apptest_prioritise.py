@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from mapframe import map_frame, texts
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
@@ -79,6 +80,11 @@ def test_page_cli_and_xlsx_agree_on_the_demo_filter(demo_env: dict[str, str],
     assert int(table["Phân bổ (đồng)"].sum()) == 20_000_000_000
     markdown = " ".join(m.value for m in at.markdown)
     assert cli["filter"] in markdown
+    # Inside the map frame: how many units are selected, and the overlays' legend.
+    frame = map_frame(at)
+    assert texts(frame["title"], "povmap-title-text") == [
+        f"{len(codes)} đơn vị được lọc · Năm số liệu {cli['year']}"]
+    assert 'data-zone-type="special_use_forest"' in frame["overlays"]
 
     (button,) = [b for b in at.get("download_button") if "XLSX" in b.proto.label]
     assert button.proto.label.startswith("Tải XLSX")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from mapframe import map_frame, texts
 from streamlit.testing.v1 import AppTest
 
 from povcore.units import registry
@@ -97,9 +98,11 @@ def test_progress_one_unit_status_matches_the_hand_rule(demo_dir: Path) -> None:
     table = at.dataframe[0].value.set_index("Mã")
     assert table.loc[code, "Tình trạng"] == expected
     assert (table.loc[code, "Số gốc"], table.loc[code, "Mới nhất"]) == (b, v)
-    legend = at.get("html")[0].proto.body
-    assert "đúng tiến độ" in legend
-    assert "chưa đủ số liệu" in legend
+    frame = map_frame(at)  # title, legend and stamp inside the status map
+    assert texts(frame["title"], "povmap-title-text") == ["Bản đồ tình trạng thực hiện chỉ tiêu"]
+    assert texts(frame["legend"], "povmap-legend-label") == [
+        "đạt", "đúng tiến độ", "chậm", "không đạt", "chưa đủ số liệu", "Không có dữ liệu"]
+    assert texts(frame["stamp"], "povmap-flag") == ["Dữ liệu minh họa"]
 
 
 def test_progress_page_in_english_and_current_geography() -> None:
@@ -116,7 +119,7 @@ def test_progress_page_in_english_and_current_geography() -> None:
 
 def test_status_map_carries_the_zone_overlays_with_their_legend() -> None:
     at = _page("pages/progress.py")
-    (legend,) = [h.proto.body for h in at.get("html") if "povmap-overlay-legend" in h.proto.body]
+    legend = map_frame(at)["overlays"]  # in the map frame, folding like the legend
     # the demo's four zone types and the ethnic-minority communes, no selection entries
     for label in ("Ngập lụt / lũ", "Lũ quét – sạt lở đất", "Sạt lở bờ sông", "Rừng đặc dụng",
                   "DTTS"):

@@ -38,6 +38,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.realdata, pytest.mark.slow]
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 UNIT = "path.povmap-unit"
+# Inside the map frame (Leaflet controls carried by the units group, choropleth.js).
+MAP_TITLE = ".leaflet-container .povmap-frame-title .povmap-title-text"
 LOAD_TIMEOUT_MS = 90_000
 RUN_TIMEOUT_MS = 60_000
 N_2025 = 95
@@ -148,8 +150,10 @@ def app(shared_geodata: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     stop_app(server)
 
 
-def _new_session(browser: Any, app: AppServer) -> Session:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+def _new_session(browser: Any, app: AppServer, width: int = 1400, height: int = 1000,
+                 phone: bool = False) -> Session:
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  is_mobile=phone, has_touch=phone,
                                   service_workers="block", locale="vi-VN")
     session = Session(context, None, app.url)
 
@@ -204,7 +208,7 @@ def test_default_view_then_2022_review(session: Session) -> None:
     s.wait_for_run_after(runs)
     s.wait_for_map(N_2021)
     assert s.units.count() == N_2021
-    expect(s.page.locator('[data-testid="stHeading"] h3').first).to_contain_text("2022")
+    expect(s.frame.locator(MAP_TITLE)).to_contain_text("2022")
     assert "year=2022" in s.page.url
     s.shot("a2_review_2022_collected_281_communes")
     assert s.page_errors == []
@@ -345,7 +349,7 @@ def test_shared_link_reopens_view(session: Session) -> None:
     s = session
     s.goto("/?ind=poor_a&year=2024&geo=current&unit=26068")
     s.wait_for_map(N_2025)
-    title = s.page.locator('[data-testid="stHeading"] h3').first
+    title = s.frame.locator(MAP_TITLE)
     expect(title).to_contain_text("Hộ nghèo A")
     expect(title).to_contain_text("2024")
     assert get_indicator("poor_a").label_vi in title.inner_text()
@@ -416,7 +420,7 @@ def test_plain_streamlit_run_draws_the_map_offline(browser: Any, plain_app: AppS
 
 # --- view state, notices, manual breaks, drill-down (issue #9 item 4) ------------------
 
-LEGEND_ROWS = '[data-testid="stHtml"] .povmap-legend-row:not(.povmap-no-data)'
+LEGEND_ROWS = ".povmap-frame-legend .povmap-legend-row:not(.povmap-no-data)"
 NAV = '[data-testid="stSidebarNav"] a'
 
 
@@ -438,7 +442,7 @@ def _page_shot(s: Session, name: str) -> None:
 
 def _legend_labels(s: Session) -> list[str]:
     return [x.strip() for x in
-            s.page.locator(f"{LEGEND_ROWS} .povmap-legend-label").all_inner_texts()]
+            s.frame.locator(f"{LEGEND_ROWS} .povmap-legend-label").all_inner_texts()]
 
 
 def test_unknown_link_parameters_are_named_in_notices(session: Session) -> None:
@@ -451,8 +455,8 @@ def test_unknown_link_parameters_are_named_in_notices(session: Session) -> None:
     expect(alerts.filter(has_text="Ngưỡng tự nhập «a,b»")).to_have_count(1)
     expect(alerts.filter(has_text="Đơn vị 99999 không có trên bản đồ này")).to_have_count(1)
     expect(alerts.filter(has_text="không có cấp «district»")).to_have_count(1)
-    title = s.page.locator('[data-testid="stHeading"] h3').first
-    expect(title).to_contain_text(f"{get_indicator('poor_rate').label_vi} — 2026")
+    expect(s.frame.locator(MAP_TITLE)).to_have_text(
+        f"{get_indicator('poor_rate').label_vi} — 2026")
     s.shot("e_link_notices")
     _no_traceback(s)
     _assert_local_only(s)
@@ -500,7 +504,7 @@ def test_view_survives_map_data_overview_map(session: Session, lang: str) -> Non
     s.goto(f"/?ind=near_poor_rate&year=2022&geo=current&cls=natural_breaks&k=6&lang={lang}")
     s.wait_for_map(N_2025)
     label = get_indicator("near_poor_rate").label(lang)
-    title = s.page.locator('[data-testid="stHeading"] h3').first
+    title = s.frame.locator(MAP_TITLE)
     expect(title).to_contain_text(f"{label} — 2022")
     assert len(_legend_labels(s)) == 6
     pages = {"vi": ("Số liệu", "Tổng quan", "Bản đồ nghèo"),
@@ -549,6 +553,9 @@ def test_drill_down_shows_only_the_districts_communes_and_returns(session: Sessi
     s.wait_for_map(len(communes))
     assert set(s.path_codes()) == communes
     expect(s.page.locator("#povmap-breadcrumb")).to_contain_text("Thành phố Biên Hòa")
+    # The district under the map's title, inside the frame.
+    expect(s.frame.locator(".povmap-frame-title .povmap-title-sub")).to_have_text(
+        "Thành phố Biên Hòa")
     s.shot("h_drill_down_bien_hoa")
     runs = s.runs()
     s.page.get_by_role("button", name="Về toàn tỉnh").click()
@@ -557,6 +564,7 @@ def test_drill_down_shows_only_the_districts_communes_and_returns(session: Sessi
     expect(s.units).to_have_count(n_districts, timeout=LOAD_TIMEOUT_MS)
     s.shot("h_drill_back_to_districts")
     assert s.page.locator("#povmap-breadcrumb").count() == 0
+    expect(s.frame.locator(".povmap-frame-title .povmap-title-sub")).to_have_count(0)
     assert s.page.locator("#povmap-selected").get_attribute("data-code") == district
     _no_traceback(s)
     _assert_local_only(s)
@@ -613,13 +621,13 @@ def test_zone_overlays_toggle_with_layer_control_and_legend(session: Session) ->
     control = s.frame.locator(".leaflet-control-layers-overlays label")
     expect(control.first).to_be_visible()
     assert "units-group" not in control.all_inner_texts()
-    legend_types = s.page.locator(".povmap-overlay-legend [data-zone-type]")
+    legend_types = s.frame.locator(".povmap-frame-overlays [data-zone-type]")
     expect(legend_types.first).to_be_attached()
     assert control.count() >= legend_types.count() >= 2
     expect(s.frame.locator("path.povmap-em").first).to_be_attached()
     # Each zone type is its own layer: unticking one removes only its outlines.
     before = zones.count()
-    control.filter(has_text=s.page.locator(".povmap-overlay-legend [data-zone-type]").first
+    control.filter(has_text=legend_types.first
                    .inner_text().strip()).locator("input").uncheck()
     expect(zones).not_to_have_count(before)
     assert s.units.count() == N_2025
@@ -647,4 +655,123 @@ def test_phone_one_finger_scrolls_the_page(browser: Any, app: AppServer) -> None
         _no_traceback(s)
     finally:
         context.close()
+    _assert_local_only(s)
+
+
+# --- legend, title and data stamp inside the map frame (issue #9 item 5) -----------------
+
+FRAME_BOXES = ("title", "legend", "stamp")
+
+
+def _select_indicator(s: Session, indicator: str, lang: str) -> None:
+    box = s.page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+        has_text=t("indicator", lang)).first
+    box.click()
+    label = get_indicator(indicator).label(lang)
+    s.page.keyboard.type(label)  # the list is long (virtualised): filter it, as users do
+    s.page.get_by_role("option", name=label, exact=True).click()
+
+
+def _boxes_inside_the_map(s: Session) -> dict[str, dict[str, float]]:
+    """Bounding box of each framed box; each is a descendant of the Leaflet container and
+    lies within the map's own box (checked here)."""
+    container = s.frame.locator(".leaflet-container").first
+    outer = container.bounding_box()
+    found = {}
+    for kind in FRAME_BOXES:
+        box = container.locator(f".leaflet-control-container .povmap-frame-{kind}")
+        expect(box).to_have_count(1)
+        b = box.bounding_box()
+        assert b is not None, kind
+        assert b["width"] > 20, (kind, b)
+        assert b["height"] > 10, (kind, b)
+        assert outer["x"] - 1 <= b["x"], (kind, b, outer)
+        assert b["x"] + b["width"] <= outer["x"] + outer["width"] + 1, (kind, b, outer)
+        assert outer["y"] - 1 <= b["y"], (kind, b, outer)
+        assert b["y"] + b["height"] <= outer["y"] + outer["height"] + 1, (kind, b, outer)
+        found[kind] = b
+    for i, a in enumerate(FRAME_BOXES):  # the boxes do not cover one another
+        for other in FRAME_BOXES[i + 1:]:
+            p, q = found[a], found[other]
+            assert not (p["x"] < q["x"] + q["width"] and q["x"] < p["x"] + p["width"]
+                        and p["y"] < q["y"] + q["height"] and q["y"] < p["y"] + p["height"]), (
+                a, other, p, q)
+    return found
+
+
+def _frame_texts(s: Session) -> tuple[str, str, list[str], str]:
+    """Title, legend heading, class labels (also when folded) and the stamp's text."""
+    legend = s.frame.locator(".povmap-frame-legend")
+    heading = legend.locator(".povmap-legend-title").inner_text().strip()
+    labels = [x.strip() for x in legend.locator(
+        ".povmap-legend-row:not(.povmap-no-data) .povmap-legend-label").all_text_contents()]
+    return (s.frame.locator(MAP_TITLE).inner_text().strip(), heading, labels,
+            s.frame.locator(".povmap-frame-stamp").text_content() or "")
+
+
+@pytest.mark.parametrize(("width", "height", "lang"), [
+    (1400, 900, "vi"), (1400, 900, "en"), (390, 844, "vi"), (390, 844, "en")])
+def test_title_legend_and_stamp_inside_the_map_frame(browser: Any, app: AppServer,
+                                                     width: int, height: int,
+                                                     lang: str) -> None:
+    phone = width < 600
+    s = _new_session(browser, app, width, height, phone)
+    try:
+        s.goto(f"/?lang={lang}")
+        s.wait_for_map(N_2025)
+        label = get_indicator("poor_rate").label(lang)
+        expect(s.frame.locator(MAP_TITLE)).to_have_text(f"{label} — 2026")
+        title, heading, labels, stamp = _frame_texts(s)
+        assert title == f"{label} — 2026"
+        assert heading == f"{label} (%)"
+        assert len(labels) == 5  # quantiles, k = 5
+        assert all(re.fullmatch(r"\d+[.,]\d\d – \d+[.,]\d\d", x) for x in labels), labels
+        badges = s.frame.locator(".povmap-frame-stamp .povmap-flag")
+        expect(badges).to_have_text([t("demo", lang)])  # the only caveat: demo data
+        assert f"{t('source', lang)}: demo_ra_soat_2026.xlsx" in stamp
+        # On a phone the keys ("Nguồn số liệu: ") are hidden: file and date alone.
+        keys = s.frame.locator(".povmap-frame-stamp .povmap-stamp-key").first
+        if phone:
+            expect(keys).to_be_hidden()
+        else:
+            expect(keys).to_be_visible()
+        assert f"{t('last_import', lang)}: " in stamp
+        assert t("approximate", lang) not in stamp  # the 2025 boundaries are real
+        rows = s.frame.locator(f"{LEGEND_ROWS}")
+        if phone:  # the legend starts folded on a narrow map; a tap on its heading opens it
+            expect(rows.first).to_be_hidden()
+            s.shot(f"l_frame_{lang}_{width}x{height}_folded")
+            _boxes_inside_the_map(s)
+            s.frame.locator(".povmap-frame-legend .povmap-legend-title").tap()
+        expect(rows).to_have_count(5)
+        expect(rows.first).to_be_visible()
+        s.shot(f"l_frame_{lang}_{width}x{height}")
+        _boxes_inside_the_map(s)
+        # Zooming keeps the boxes and does not rerun the page.
+        runs = s.runs()
+        s.units.first.evaluate(_WATCH_COMPONENT_JS)
+        before = _map_view(s)
+        zoomed = _move_and_wait(s, s.frame.locator("a.leaflet-control-zoom-in").click)
+        assert zoomed[0] > before[0]
+        assert _frame_texts(s)[0] == f"{label} — 2026"
+        _boxes_inside_the_map(s)
+        assert _watch(s)["sends"] == 0
+        assert s.runs() == runs
+        if not phone:
+            # Another indicator: the swapped group brings its own title and legend (one
+            # of each), the zoom is kept.
+            _select_indicator(s, "poor_a_rate", lang)
+            s.wait_for_run_after(runs)
+            other = get_indicator("poor_a_rate").label(lang)
+            expect(s.frame.locator(MAP_TITLE)).to_have_text(f"{other} — 2026")
+            _, heading, labels, stamp = _frame_texts(s)
+            assert heading == f"{other} (%)"
+            assert len(labels) == 5
+            assert f"{t('source', lang)}: demo_ra_soat_2026.xlsx" in stamp
+            _boxes_inside_the_map(s)
+            assert _map_view(s)[0] == zoomed[0]
+            s.shot(f"l_frame_{lang}_{width}x{height}_poor_a_rate")
+        _no_traceback(s)
+    finally:
+        s.context.close()
     _assert_local_only(s)

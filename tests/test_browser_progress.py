@@ -87,7 +87,11 @@ def test_status_map_and_tasks_page(app: AppServer, browser: Any) -> None:
     expect(zones).to_have_count(12)
     forest.check()
     expect(frame.locator("path.povmap-zone-special_use_forest")).to_have_count(3)
-    expect(page.locator(".povmap-overlay-legend")).to_contain_text("Rừng đặc dụng")
+    expect(frame.locator(".povmap-frame-overlays .povmap-overlay-legend")).to_contain_text(
+        "Rừng đặc dụng")  # in the map frame
+    expect(frame.locator(".povmap-frame-legend")).to_contain_text("chưa đủ số liệu")
+    expect(frame.locator(".povmap-frame-title")).to_have_text(
+        "Bản đồ tình trạng thực hiện chỉ tiêu")
     page.mouse.move(0, 0)
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTEFACTS / "browser_progress.png"), full_page=True)

@@ -20,7 +20,9 @@ from shapely.geometry import LineString, MultiPolygon, box
 from povmaps.choropleth import (
     BASE_STYLE,
     SELECTED_STYLE,
+    FrameControl,
     build_choropleth,
+    controls_group,
 )
 from povmaps.mapassets import ASSET_URLS, asset_urls, linked_urls
 
@@ -357,3 +359,22 @@ def test_builder_module_does_not_import_streamlit() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
     assert done.stdout.strip() == "[]"
+
+
+def test_frame_control_rejects_an_unknown_corner():
+    with pytest.raises(ValueError, match=r"position must be one of \['bottomleft'"):
+        FrameControl("middle", "title", "<div></div>")
+
+
+def test_controls_group_carries_boxes_and_no_layer_entry():
+    group = controls_group([FrameControl("bottomright", "overlays", "<b>Lớp phủ</b>",
+                                         fold=True)])
+    assert group.control is False  # not listed in the layer control
+    fmap = folium.Map(tiles=None)
+    group.add_to(fmap)
+    page = fmap.get_root().render()
+    calls = re.findall(r"povmap\.frameControls\((feature_group_\w+), (.*)\);", page)
+    assert [name for name, _ in calls] == [group.get_name()]
+    assert json.loads(calls[0][1]) == [{"position": "bottomright", "kind": "overlays",
+                                        "html": "<b>Lớp phủ</b>", "fold": True,
+                                        "foldedBelow": 420}]

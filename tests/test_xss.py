@@ -5,12 +5,14 @@ import re
 
 import folium
 import pandas as pd
+from mapframe import frame_specs
 
 from analysis.classify import classify
 from geodata.approximate import approximate_boundaries
 from geodata.boundaries import load_boundaries
 from povcore.config import settings
-from povmaps.choropleth import build_choropleth, legend_markup, units_group
+from povmaps.choropleth import build_choropleth, framed, legend_markup, units_group
+from povmaps.mapview import frame_controls, stamp_lines
 
 XSS = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -81,3 +83,45 @@ def test_html_name_in_the_frame_renders_as_text():
     assert f'<div class="povmap-title-text">{ESCAPED}</div>' in page
     assert f'<span class="povmap-flag">{ESCAPED}</span>' in page
     assert page.count("onerror") == 5  # name, label, tooltip row, title, flag: all escaped
+
+
+def test_title_legend_and_stamp_in_the_map_frame_render_as_text():
+    """The boxes carried into the map frame by the swapped units group (st_folium)."""
+    frame = approximate_boundaries("2025", "commune")
+    values = pd.Series(range(95), index=frame["code"].to_numpy(), dtype=float)
+    cls = classify(values, "quantiles", 3)
+    source = "</script><script>alert(1)</script>.xlsx"
+    controls = frame_controls(
+        XSS, legend_markup(REDS[:3], [XSS, "2", "3"], list(cls.counts), 0, XSS, "vi"),
+        stamp_lines(source, "2026-11-27T08:15:02", "vi"), [XSS])
+    group = framed(units_group(frame, values, cls.yb, REDS[:3]), controls)
+    fmap = folium.Map(tiles=None)
+    group.add_to(fmap)
+    page = fmap.get_root().render()
+    assert XSS not in page
+    assert "</script><script>" not in page  # "</" is escaped inside the script
+    boxes = {spec["kind"]: spec["html"] for spec in frame_specs(page)}
+    assert list(boxes) == ["title", "legend", "stamp"]
+    assert f'<div class="povmap-title-text">{ESCAPED}</div>' in boxes["title"]
+    assert f'<div class="povmap-legend-title">{ESCAPED}</div>' in boxes["legend"]
+    assert f'<span class="povmap-legend-label">{ESCAPED}</span>' in boxes["legend"]
+    assert f'<span class="povmap-flag">{ESCAPED}</span>' in boxes["stamp"]
+    assert ('<div class="povmap-stamp-line"><span class="povmap-stamp-key">Nguồn số liệu: '
+            '</span>&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;.xlsx</div>'
+            ) in boxes["stamp"]
+    assert page.count("onerror") == 4  # title, legend heading and label, flag
+
+
+def test_unit_name_with_html_in_the_framed_group_renders_as_text():
+    frame = approximate_boundaries("2025", "commune")
+    frame.loc[frame["code"] == "26068", "name"] = XSS
+    values = pd.Series(1.0, index=frame["code"].to_numpy())
+    yb = pd.Series(0, index=frame["code"].to_numpy())
+    group = framed(units_group(frame, values, yb, ["#fee5d9"]),
+                   frame_controls("Tỷ lệ hộ nghèo — 2026", "<div></div>", [], ["Dữ liệu minh họa"]))
+    fmap = folium.Map(tiles=None)
+    group.add_to(fmap)
+    page = fmap.get_root().render()
+    assert XSS not in page
+    assert _features(page)["26068"]["lb"] == ESCAPED
+    assert [s["kind"] for s in frame_specs(page)] == ["title", "legend", "stamp"]

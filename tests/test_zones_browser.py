@@ -82,7 +82,7 @@ def test_zone_overlays_ranking_layer_and_zone_popup(app: AppServer,
     selected = units.evaluate_all(
         "ps => ps.filter(p => p.getAttribute('fill') === '#d7301f').length")
     assert selected == 3
-    legend = p.locator(".povmap-overlay-legend")
+    legend = frame.locator(".povmap-frame-overlays .povmap-overlay-legend")  # in the map
     expect(legend).to_contain_text("Rừng đặc dụng")
     expect(legend).to_contain_text("Sạt lở bờ sông")
 

@@ -17,7 +17,13 @@ from analysis.scenario_export import planning_workbook
 from dashboard import data, header, planning, progress_data
 from povcore.errors import PovmapError
 from povcore.i18n import format_number, t
-from povmaps.choropleth import base_map
+from povmaps.choropleth import (
+    FrameControl,
+    base_map,
+    controls_group,
+    overlays_control,
+    title_markup,
+)
 from povmaps.overlays import em_group, overlay_legend_html, priority_group, zone_groups
 
 lang = header.lang()
@@ -122,12 +128,16 @@ with map_col:
     if layer.empty:
         st.caption(t("pr_no_zones", lang))
     groups = [priority_group(web, *planning.ranked(doc)),
-              *zone_groups(layer, lang), em_group(web, p.frame["em_commune"], lang)]
+              *zone_groups(layer, lang), em_group(web, p.frame["em_commune"], lang),
+              controls_group([FrameControl("topright", "title", title_markup(
+                  f"{len(doc['units'])} {t('pr_selected', lang)} · "
+                  f"{t('pr_year', lang)} {doc['year']}")),
+                  overlays_control(overlay_legend_html(sorted(set(layer["zone_type"])), True,
+                                                       lang))])]
     outline = data.province_outline()
     st_folium(base_map(list(outline.total_bounds), outline), key="pr_map", height=560,
               use_container_width=True, feature_group_to_add=groups,
               layer_control=folium.LayerControl(collapsed=True), returned_objects=[])
-    st.html(overlay_legend_html(sorted(set(layer["zone_type"])), True, lang))
 
 # ---- scenarios
 st.markdown(f"**{t('pr_scenarios', lang)}**")

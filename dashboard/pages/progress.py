@@ -9,13 +9,14 @@ from streamlit_folium import st_folium
 
 from analysis.progress import headline, path_frame, status_label
 from analysis.targets import PATHS, PHASES, path_words, with_changes
-from dashboard import assets, data, header, planning
+from dashboard import data, header, planning
 from dashboard import progress_data as pdata
 from dashboard.exports import table_csv, table_xlsx
 from dashboard.plan_progress import completion_display, path_chart, unit_display
 from povcore.errors import PovmapError
 from povcore.i18n import format_number, t
-from povmaps.choropleth import base_map
+from povmaps.choropleth import base_map, controls_group, framed, overlays_control
+from povmaps.mapview import flags_of, frame_controls, stamp_lines
 from povmaps.overlays import em_group, overlay_legend_html, zone_groups
 from povmaps.status import status_view
 from povstore.targets import save_target
@@ -71,6 +72,11 @@ for tp in pp.territories:
 
 map_col, side_col = st.columns([3, 2], gap="medium")
 view = status_view(data.web_layer(pp.version, "commune"), pp.units, lang)
+# Title, legend and data stamp inside the map frame, carried by the status layer.
+framed(view.group, frame_controls(
+    t("pg_status_map", lang), view.legend_html,
+    stamp_lines(summary.last_file, summary.last_import, lang),
+    flags_of(summary.demo, bounds.approximate, lang)))
 zones = planning.zones(token)
 em = planning.em_communes(token)
 with_em = bool((em.fillna(0) > 0).any())
@@ -78,20 +84,18 @@ overlays = zone_groups(zones, lang)
 if with_em:
     today = data.web_layer("2025", "commune").rename(columns={"code": "unit_code"})
     overlays.append(em_group(today, em, lang))
+legends = ([controls_group([overlays_control(overlay_legend_html(
+    sorted(set(zones["zone_type"])), with_em, lang, with_selection=False))])]
+           if overlays else [])
 with map_col:
-    st.markdown(f"**{t('pg_status_map', lang)}**")
     outline = data.province_outline()
     st_folium(base_map([float(v) for v in outline.total_bounds], outline), key="pg_map", height=520,
-              use_container_width=True, feature_group_to_add=[view.group, *overlays],
+              use_container_width=True, feature_group_to_add=[view.group, *overlays, *legends],
               layer_control=folium.LayerControl(collapsed=True) if overlays else None,
               returned_objects=[])
     st.caption(f"{t('method', lang)}: {pp.method_vi if lang == 'vi' else pp.method_en} "
                f"{t('pg_outside', lang)}")
 with side_col:
-    st.html(assets.styled(view.legend_html))
-    if overlays:
-        st.html(overlay_legend_html(sorted(set(zones["zone_type"])), with_em, lang,
-                                    with_selection=False))
     main = pp.territories[0]
     st.markdown(f"**{t('pg_chart', lang)}**")
     st.altair_chart(path_chart(path_frame(main), lang), width="stretch")

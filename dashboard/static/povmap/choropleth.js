@@ -101,8 +101,20 @@
        already placed, or leave the map, is not drawn. White halo in the CSS. */
     var CHAR_PX = 6.6, LINE_PX = 15, GAP_PX = 3;
 
+    /* Boxes of the controls inside the map frame (title, legend, stamp), in container
+       pixels: names are not drawn under them. */
+    function controlBoxes(map) {
+        var outer = map.getContainer().getBoundingClientRect();
+        return Array.prototype.map.call(
+            map.getContainer().querySelectorAll(".povmap-frame"), function (el) {
+                var r = el.getBoundingClientRect();
+                return {x0: r.left - outer.left, x1: r.right - outer.left,
+                        y0: r.top - outer.top, y1: r.bottom - outer.top};
+            });
+    }
+
     function placeLabels(map, layer, pane) {
-        var items = [], size = map.getSize(), placed = [];
+        var items = [], size = map.getSize(), placed = controlBoxes(map);
         layer.eachLayer(function (l) {
             var p = l.feature && l.feature.properties;
             if (p && p.lp && p.lb) { items.push(p); }
@@ -144,6 +156,15 @@
         hint.textContent = lang === "en"
             ? "Use two fingers to move the map"
             : "Dùng hai ngón tay để di chuyển bản đồ";
+        /* It fades after a few seconds (it lies over the legend and the stamp on a
+           phone) and comes back when one finger touches the map. */
+        map.getContainer().addEventListener("touchstart", function (e) {
+            if (e.touches.length !== 1) { return; }
+            hint.classList.remove("povmap-hint-fade");
+            void hint.offsetWidth;  /* restarts the CSS animation */
+            hint.classList.add("povmap-hint-fade");
+        }, {passive: true});
+        hint.classList.add("povmap-hint-fade");
     }
 
     /* Draws and keeps the names of layer's units while the layer is on a map. */
@@ -161,10 +182,10 @@
             var hide = function () { pane.style.display = "none"; };
             var show = function () { pane.style.display = ""; redraw(); };
             map.on("zoomstart", hide);
-            map.on("moveend zoomend resize", show);
+            map.on("moveend zoomend resize povmapcontrols", show);
             layer.once("remove", function () {
                 map.off("zoomstart", hide);
-                map.off("moveend zoomend resize", show);
+                map.off("moveend zoomend resize povmapcontrols", show);
                 pane.remove();
             });
             redraw();
@@ -174,8 +195,70 @@
         }); }
     }
 
+    /* Controls that come and go with a feature group (st_folium swaps the group on
+       every rerun and keeps the map): title, data stamp and legends inside the map
+       frame. specs: [{position, kind, html, fold, foldedBelow}], html escaped in
+       Python. A box with fold folds on a tap of its heading, and starts folded on a
+       map narrower than foldedBelow px. The folded state of each kind is kept on the
+       map across swaps. */
+    function foldable(map, box, kind, foldedBelow) {
+        var head = box.querySelector(".povmap-legend-title, .povmap-fold-title");
+        if (!head) { return; }
+        var state = map._povmapFolded = map._povmapFolded || {};
+        if (!(kind in state)) { state[kind] = map.getSize().x < foldedBelow; }
+        head.setAttribute("role", "button");
+        head.setAttribute("tabindex", "0");
+        function apply() {
+            box.classList.toggle("povmap-folded", state[kind]);
+            head.setAttribute("aria-expanded", state[kind] ? "false" : "true");
+        }
+        function toggle(e) {
+            if (e.type === "keydown" && e.key !== "Enter" && e.key !== " ") { return; }
+            L.DomEvent.preventDefault(e);
+            state[kind] = !state[kind];
+            apply();
+            map.fire("povmapcontrols");
+        }
+        head.addEventListener("click", toggle);
+        head.addEventListener("keydown", toggle);
+        apply();
+    }
+
+    function frameControls(group, specs) {
+        var controls = [];
+        function add() {
+            var map = group._map;
+            if (!map || controls.length) { return; }
+            specs.forEach(function (spec) {
+                var control = L.control({position: spec.position});
+                control.onAdd = function () {
+                    var box = L.DomUtil.create("div", "povmap-frame povmap-frame-" + spec.kind);
+                    box.innerHTML = spec.html;  /* escaped in Python */
+                    L.DomEvent.disableClickPropagation(box);
+                    L.DomEvent.disableScrollPropagation(box);
+                    if (spec.fold) { foldable(map, box, spec.kind, spec.foldedBelow); }
+                    return box;
+                };
+                control.addTo(map);
+                controls.push(control);
+            });
+            /* Names are placed again around the boxes (not "moveend": st_folium
+               answers that one). Also after a fold or unfold. */
+            map.fire("povmapcontrols");
+        }
+        group.on("add", add);
+        group.on("remove", function () {
+            var map = controls.length && controls[0]._map;
+            controls.forEach(function (c) { c.remove(); });
+            controls = [];
+            if (map) { map.fire("povmapcontrols"); }
+        });
+        add();
+    }
+
     root.povmap = {
         addLabels: addLabels,
+        frameControls: frameControls,
         unitStyle: unitStyle,
         unitEvents: unitEvents,
         decodeTopology: decodeTopology,
