@@ -34,7 +34,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
+from types import FunctionType, ModuleType
+from typing import cast
 
 APP = Path(__file__).resolve().with_name("app.py")
 #: Streamlit warnings that are expected, and muted, while warming before the server runs:
@@ -124,9 +125,12 @@ def unload_components(names: Iterable[str]) -> set[str]:
     """
     from streamlit.components.types.base_custom_component import BaseCustomComponent
 
-    loaded = {n: sys.modules[n] for n in names if n in sys.modules}
+    # Streamlit's own modules declare no component; some of their values are proxies
+    # that warn when touched, so they are not looked into (nor is any value's __class__).
+    loaded = {n: sys.modules[n] for n in names
+              if n in sys.modules and n.partition(".")[0] != "streamlit"}
     declaring = {n for n, m in loaded.items()
-                 if any(isinstance(v, BaseCustomComponent) for v in vars(m).values())}
+                 if any(issubclass(type(v), BaseCustomComponent) for v in vars(m).values())}
     if not declaring:
         return set()
     owned = {n for n in loaded if any(n == d or n.startswith(f"{d}.") for d in declaring)}
@@ -138,9 +142,13 @@ def unload_components(names: Iterable[str]) -> set[str]:
 
 
 def _defined_in(value: object, modules: set[str]) -> bool:
-    if isinstance(value, ModuleType):
-        return value.__name__ in modules
-    return getattr(value, "__module__", None) in modules
+    """Whether ``value`` is one of ``modules`` or a function or class defined there."""
+    kind = type(value)
+    if kind is ModuleType:
+        return cast(ModuleType, value).__name__ in modules
+    if kind is FunctionType or issubclass(kind, type):
+        return cast(FunctionType, value).__module__ in modules
+    return False
 
 
 @contextmanager
