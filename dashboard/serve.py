@@ -15,12 +15,13 @@ options given here, e.g. ``--server.port 8501``):
 2. the process-wide caches of :mod:`dashboard.data` are filled: the web layer and
    provenance of every boundary version and level (``st.cache_resource``, read from the
    files ``povmap setup`` wrote, computed and written there if missing, exactly as a
-   page would), the province outline, and the map's TopoJSON arcs of every layer.
+   page would), the province outline, the registry's crosswalk weights and the map's
+   TopoJSON arcs of every layer.
 
 Nothing is written to the store and no request leaves the machine. ``st.cache_data``
-functions (observations, crosswalks: store reads of a few tens of milliseconds) are
-left to the first session: before the server exists they would be bound to a throwaway
-cache. Plain ``streamlit run dashboard/app.py`` keeps working; it is just colder.
+functions (observations, import summaries: store reads of a few tens of milliseconds)
+are left to the first session: before the server exists they would be bound to a
+throwaway cache. Plain ``streamlit run dashboard/app.py`` keeps working; it is just colder.
 """
 
 from __future__ import annotations
@@ -179,6 +180,7 @@ def warm_layers() -> Iterator[str]:
     import pandas as pd
 
     from dashboard import data
+    from povcore.config import settings
     from povcore.errors import PovmapError
     from povcore.units import VERSIONS
     from povmaps.choropleth import units_group
@@ -199,6 +201,8 @@ def warm_layers() -> Iterator[str]:
                    f"({time.perf_counter() - start:.2f} s)")
     with _bare_mode_quiet():
         data.province_outline()
+        for step in data.CROSSWALK_STEPS:
+            data.membership_weights(*step, settings().province)
 
 
 def warm(app: Path = APP) -> Iterator[str]:

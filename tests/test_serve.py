@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 
@@ -24,6 +25,7 @@ from dashboard.serve import (
     script_imports,
     warm_layers,
 )
+from geodata.crosswalk import build_crosswalk
 from tests.conftest import PovmapCli
 
 
@@ -127,6 +129,9 @@ def test_warm_layers_fill_the_caches_from_setup_files_and_write_nothing(
         assert len(layer.web) == 95
         assert not layer.approximate
         assert data.province_outline() is data.province_outline()
+        weights = data.membership_weights("2021", "2025", "75")
+        assert data.membership_weights("2021", "2025", "75") is weights
+        pd.testing.assert_frame_equal(weights, build_crosswalk("2021", "2025").weights)
     finally:
         st.cache_resource.clear()
     assert _files(data_dir) == before  # store and caches untouched
