@@ -174,8 +174,9 @@ def _errors_only(record: logging.LogRecord) -> bool:
 def warm_layers() -> Iterator[str]:
     """Fill the process-wide boundary caches the pages read; one line per layer.
 
-    A layer that cannot be read is reported and skipped: the page then shows the
-    error itself, as it would without this launcher.
+    A layer that cannot be read is reported and skipped (with the province outline
+    when it is the 2025 layer): the page then shows the error itself, as it would
+    without this launcher.
     """
     import pandas as pd
 
@@ -185,6 +186,7 @@ def warm_layers() -> Iterator[str]:
     from povcore.units import VERSIONS
     from povmaps.choropleth import units_group
 
+    read: set[tuple[str, str]] = set()
     for version, bv in VERSIONS.items():
         for level in bv.levels:
             start = time.perf_counter()
@@ -195,12 +197,14 @@ def warm_layers() -> Iterator[str]:
                 yield (f"Lớp bản đồ / map layer {version}/{level}: không đọc được / "
                        f"unreadable: {err}")
                 continue
+            read.add((version, level))
             # The units layer memoises the TopoJSON arcs of a geometry per process.
             units_group(layer.web, pd.Series(dtype=float), pd.Series(dtype=int), ["#ffffff"])
             yield (f"Lớp bản đồ / map layer {version}/{level}: {len(layer.web)} đơn vị / units "
                    f"({time.perf_counter() - start:.2f} s)")
     with _bare_mode_quiet():
-        data.province_outline()
+        if ("2025", "commune") in read:  # the outline is drawn from today's units
+            data.province_outline()
         for step in data.CROSSWALK_STEPS:
             data.membership_weights(*step, settings().province)
 

@@ -137,6 +137,27 @@ def test_warm_layers_fill_the_caches_from_setup_files_and_write_nothing(
     assert _files(data_dir) == before  # store and caches untouched
 
 
+@pytest.mark.realdata
+def test_an_unreadable_layer_is_reported_and_the_others_warmed(
+        shared_geodata: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    geodata = tmp_path / "geodata"
+    (geodata / "custom").mkdir(parents=True)
+    (geodata / "legacy_2021").symlink_to(shared_geodata / "legacy_2021")
+    (geodata / "custom" / "2025_commune.geojson").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("POVMAP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("POVMAP_GEODATA", str(geodata))
+    st.cache_resource.clear()
+    try:
+        lines = list(warm_layers())
+    finally:
+        st.cache_resource.clear()
+    assert len(lines) == 5
+    assert lines[4].startswith("Lớp bản đồ / map layer 2025/commune: không đọc được / "
+                               "unreadable: ")
+    assert "2025_commune.geojson" in lines[4]
+    assert lines[1].startswith("Lớp bản đồ / map layer 2021/commune: 281 đơn vị / units")
+
+
 @pytest.fixture(scope="module")
 def served(set_up: PovmapCli) -> Iterator[AppServer]:
     """``python -m dashboard.serve`` on a free port of 127.0.0.1 (no preparing command)."""
