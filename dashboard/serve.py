@@ -95,24 +95,38 @@ def app_scripts(app: Path = APP) -> list[Path]:
     return [app, *sorted((app.parent / "pages").glob("*.py"))]
 
 
-def import_all(imports: Iterable[ScriptImport]) -> int:
-    """Run the imports as the scripts would; returns how many modules stay loaded.
+def import_all(imports: Iterable[ScriptImport]) -> tuple[int, list[str]]:
+    """Run the imports as the scripts would.
 
     ``from package import name`` imports ``package.name`` when ``name`` is a submodule
     (``from dashboard import data``), as Python's own ``from`` statement does.
     Modules that declare a Streamlit component (``streamlit_folium``) are unloaded
     again, with every module that refers to them (:func:`unload_components`): their
     dependencies (folium, branca, jinja2) stay loaded.
+
+    Returns
+    -------
+    tuple of (int, list of str)
+        How many modules stay loaded, and the imports that failed with their error
+        (the page that needs one shows the error when it runs).
     """
     before = set(sys.modules)
+    failed: list[str] = []
     with _bare_mode_quiet():
         for item in imports:
-            module = importlib.import_module(item.module)
-            for name in item.names:
-                if name != "*" and not hasattr(module, name):
-                    importlib.import_module(f"{item.module}.{name}")
+            try:
+                _run_import(item)
+            except ImportError as err:
+                failed.append(f"{item.module}: {err}")
     new = set(sys.modules) - before
-    return len(new - unload_components(new))
+    return len(new - unload_components(new)), failed
+
+
+def _run_import(item: ScriptImport) -> None:
+    module = importlib.import_module(item.module)
+    for name in item.names:
+        if name != "*" and not hasattr(module, name):
+            importlib.import_module(f"{item.module}.{name}")
 
 
 def unload_components(names: Iterable[str]) -> set[str]:
@@ -218,9 +232,11 @@ def warm(app: Path = APP) -> Iterator[str]:
         Lines to show: modules imported, each layer, the total time.
     """
     start = time.perf_counter()
-    n_modules = import_all(script_imports(app_scripts(app)))
+    n_modules, failed = import_all(script_imports(app_scripts(app)))
     yield (f"Khởi động / warm-up: {n_modules} mô-đun / modules imported "
            f"({time.perf_counter() - start:.2f} s)")
+    for failure in failed:
+        yield f"Không nhập được / cannot import {failure}"
     yield from warm_layers()
     yield f"Khởi động xong / warm-up done ({time.perf_counter() - start:.2f} s)"
 

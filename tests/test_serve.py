@@ -81,13 +81,16 @@ def fake_component(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 def test_component_modules_and_their_users_are_left_to_the_first_session(
         fake_component: str) -> None:
     tag = fake_component
-    kept = import_all([ScriptImport(f"user_{tag}"), ScriptImport(f"plain_{tag}")])
+    kept, failed = import_all([ScriptImport(f"user_{tag}"), ScriptImport(f"plain_{tag}"),
+                               ScriptImport(f"missing_{tag}")])
     # A component declared outside a session is not registered with the server: the
     # module declaring it, and the module holding its function, are imported again later.
     assert f"comp_{tag}" not in sys.modules
     assert f"user_{tag}" not in sys.modules
     assert sys.modules[f"plain_{tag}"].ANSWER == 42
     assert kept == 1
+    # A page importing a missing module fails by itself when it runs; the rest is warmed.
+    assert failed == [f"missing_{tag}: No module named 'missing_{tag}'"]
 
 
 @pytest.fixture(scope="module")
