@@ -3,16 +3,19 @@
 Run: ``.venv/bin/python bench/bench_browser.py [geodata_dir]`` (default: $POVMAP_GEODATA or
 ../shared/geodata next to the repository).
 
-Starts the app like the browser tests (:mod:`dashboard.launch`: temporary data folder,
-``povmap setup`` with the demo data, ``streamlit run`` on a free port of 127.0.0.1),
-warms it with one page load, then measures from navigation start to the first
-``path.povmap-unit`` and to all 95 drawn (median of 5 fresh page loads, each in a new
-browser context, hence a new Streamlit session). Then it opens every page once
-(/, /tong-quan, /so-lieu, /don-vi) and prints the streamlit process's VmRSS.
-The first load after the server start is printed on its own ("browser cold").
+Starts the app like the browser tests and the README's ``scripts/run``
+(:mod:`dashboard.launch`: temporary data folder, ``povmap setup`` with the demo data,
+``python -m dashboard.serve`` on a free port of 127.0.0.1). The first load after the
+server start is printed on its own ("browser cold"); then, on the warm server, it
+measures from navigation start to the first ``path.povmap-unit`` and to all 95 drawn
+(median of 5 fresh page loads, each in a new browser context, hence a new Streamlit
+session). Then it opens every page once (/, /tong-quan, /so-lieu, /don-vi) and prints
+the server process's VmRSS.
 Indicator change: in one warm session, the time from the click on another indicator
 in the sidebar to the moment every polygon carries the new colours (median of
 ``CHANGES`` alternating changes between two indicators).
+Last, the same data folder is served by plain ``streamlit run dashboard/app.py`` (no
+warm-up) and its first load is printed too ("browser cold, plain streamlit run").
 Requests to any host other than 127.0.0.1/localhost are aborted and counted.
 """
 
@@ -164,37 +167,48 @@ def _open_every_page(browser: Any, app: AppServer, blocked: list[str]) -> None:
     context.close()
 
 
+def _cold(browser: Any, app: AppServer, blocked: list[str], how: str) -> None:
+    t0 = time.perf_counter()
+    first, every, _ = _load_once(browser, app, blocked)
+    print(f"browser cold ({how}, {time.perf_counter() - t0:.1f} s): "
+          f"first_polygon_ms={first:.0f} all_polygons_ms={every:.0f}", flush=True)
+
+
+def _warm_server(browser: Any, app: AppServer, blocked: list[str]) -> None:
+    """The cold load (python -m dashboard.serve), then every figure on the warm server."""
+    _cold(browser, app, blocked, "first load after start, python -m dashboard.serve")
+    loads = [_load_once(browser, app, blocked) for _ in range(LOADS)]
+    first = statistics.median(x for x, _, _ in loads)
+    every = statistics.median(y for _, y, _ in loads)
+    after_load = statistics.median(z for _, _, z in loads)
+    print(f"browser first_polygon_ms={first:.0f} all_polygons_ms={every:.0f} "
+          f"(median of {LOADS} fresh page loads from navigation start; all = {N_UNITS} "
+          f"polygons)", flush=True)
+    print(f"browser load_event_to_all_polygons_ms={after_load:.0f} (median; from the "
+          f"page's load event)", flush=True)
+    print(f"server_rss_mb_after_map_loads={rss_mb(app.pid):.0f}", flush=True)
+    changes = _indicator_changes(browser, app, blocked)
+    print(f"browser indicator_change_click_to_recoloured_ms="
+          f"{statistics.median(changes):.0f} (median of {len(changes)}; min "
+          f"{min(changes):.0f}, max {max(changes):.0f})", flush=True)
+    _open_every_page(browser, app, blocked)
+    print(f"server_rss_mb={rss_mb(app.pid):.0f} (after opening {', '.join(PAGES)})",
+          flush=True)
+
+
 def main() -> None:
     geodata = geodata_dir()
     if not (geodata / "new_2025").is_dir():
         sys.exit(f"no real boundaries at {geodata}: pass the geodata folder as argument")
     blocked: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp, \
-            running_app(Path(tmp) / "data", geodata, Path(tmp) / "streamlit.log") as app, \
-            sync_playwright() as pw:
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                      args=list(CHROMIUM_ARGS))
-        t0 = time.perf_counter()
-        cold_first, cold_all, _ = _load_once(browser, app, blocked)
-        print(f"browser cold (first load after start, {time.perf_counter() - t0:.1f} s): "
-              f"first_polygon_ms={cold_first:.0f} all_polygons_ms={cold_all:.0f}", flush=True)
-        loads = [_load_once(browser, app, blocked) for _ in range(LOADS)]
-        first = statistics.median(x for x, _, _ in loads)
-        every = statistics.median(y for _, y, _ in loads)
-        after_load = statistics.median(z for _, _, z in loads)
-        print(f"browser first_polygon_ms={first:.0f} all_polygons_ms={every:.0f} "
-              f"(median of {LOADS} fresh page loads from navigation start; all = {N_UNITS} "
-              f"polygons)", flush=True)
-        print(f"browser load_event_to_all_polygons_ms={after_load:.0f} (median; from the "
-              f"page's load event)", flush=True)
-        print(f"server_rss_mb_after_map_loads={rss_mb(app.pid):.0f}", flush=True)
-        changes = _indicator_changes(browser, app, blocked)
-        print(f"browser indicator_change_click_to_recoloured_ms="
-              f"{statistics.median(changes):.0f} (median of {len(changes)}; min "
-              f"{min(changes):.0f}, max {max(changes):.0f})", flush=True)
-        _open_every_page(browser, app, blocked)
-        print(f"server_rss_mb={rss_mb(app.pid):.0f} (after opening {', '.join(PAGES)})",
-              flush=True)
+        data, log = Path(tmp) / "data", Path(tmp) / "streamlit.log"
+        with running_app(data, geodata, log) as app:
+            _warm_server(browser, app, blocked)
+        with running_app(data, geodata, log, prepare=(), entry="streamlit") as app:
+            _cold(browser, app, blocked, "first load after start, plain streamlit run")
         browser.close()
     print(f"requests_blocked_off_host={len(blocked)}" + (f" {blocked}" if blocked else ""))
 

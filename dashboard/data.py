@@ -66,8 +66,18 @@ def crosswalks(token: Token) -> dict[tuple[str, str], pd.DataFrame]:
     for step in CROSSWALK_STEPS:
         rows = queries.crosswalk_rows(store, step).drop(columns=["from_version", "to_version"])
         out[step] = (rows if len(rows) else
-                     build_crosswalk(*step, province=settings().province).weights)
+                     membership_weights(*step, settings().province).copy())
     return out
+
+
+@st.cache_resource(show_spinner=False)
+def membership_weights(from_version: str, to_version: str, province: str) -> pd.DataFrame:
+    """Crosswalk weights from the unit registry alone (no geometry), once per process.
+
+    They depend only on files shipped with povmap, not on the store. The frame is
+    shared: copy it before changing it.
+    """
+    return build_crosswalk(from_version, to_version, province=province).weights
 
 
 @dataclass(frozen=True)

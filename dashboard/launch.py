@@ -1,11 +1,13 @@
-"""Start and stop the real dashboard (``streamlit run dashboard/app.py``) as a local server.
+"""Start and stop the real dashboard as a local server, as ``scripts/run`` starts it.
 
 Used by the browser tests (``tests/test_browser.py``) and ``bench/bench_browser.py``,
 which then drive headless Chromium (:data:`CHROMIUM`) against it and refuse every
 request that is not :func:`is_local`. The app runs in its own process group on a free
 port of 127.0.0.1, from a checkout folder (this repository by default), with its own
 ``POVMAP_DATA_DIR`` prepared by ``povmap`` commands (``setup`` by default); its output
-goes to a log file whose tail is shown when it fails to start. Nothing here imports
+goes to a log file whose tail is shown when it fails to start. It is started warm
+through ``python -m dashboard.serve`` (:mod:`dashboard.serve`) by default, or with plain
+``streamlit run dashboard/app.py`` (``entry="streamlit"``). Nothing here imports
 streamlit: the app is a child process.
 """
 
@@ -23,7 +25,7 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +36,13 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update")
+#: How the app process is started: the warm launcher (README's ``scripts/run``) or plain
+#: ``streamlit run dashboard/app.py``; both take the same ``--server.*`` options.
+Entry = Literal["serve", "streamlit"]
+ENTRY_COMMANDS: dict[str, tuple[str, ...]] = {
+    "serve": ("-m", "dashboard.serve"),
+    "streamlit": ("-m", "streamlit", "run", "dashboard/app.py"),
+}
 
 
 class AppStartError(RuntimeError):
@@ -42,7 +51,7 @@ class AppStartError(RuntimeError):
 
 @dataclass
 class AppServer:
-    """A running ``streamlit run`` process."""
+    """A running app process (``dashboard.serve`` or ``streamlit run``)."""
 
     proc: subprocess.Popen[bytes]
     port: int
@@ -56,7 +65,7 @@ class AppServer:
 
     @property
     def pid(self) -> int:
-        """Process id of the streamlit server."""
+        """Process id of the app server."""
         return self.proc.pid
 
     def log_tail(self, n_lines: int = 40) -> str:
@@ -135,7 +144,7 @@ def run_setup(data_dir: Path, geodata: Path | None, log_path: Path) -> None:
 
 def start_app(data_dir: Path, geodata: Path | None, log_path: Path, *,
               prepare: Sequence[str] = ("setup",), root: Path = ROOT,
-              timeout: float = HEALTH_TIMEOUT_S) -> AppServer:
+              timeout: float = HEALTH_TIMEOUT_S, entry: Entry = "serve") -> AppServer:
     """Prepare ``data_dir`` and start the app; returns once ``/_stcore/health`` answers.
 
     Parameters
@@ -147,9 +156,12 @@ def start_app(data_dir: Path, geodata: Path | None, log_path: Path, *,
     prepare : sequence of str, default ("setup",)
         ``povmap`` commands run first, in order.
     root : Path, default this repository
-        Checkout the app runs from (``streamlit run dashboard/app.py`` in that folder).
+        Checkout the app runs from (its ``dashboard/app.py``, in that folder).
     timeout : float
         Seconds to wait for the health check.
+    entry : {"serve", "streamlit"}, default "serve"
+        ``python -m dashboard.serve`` (warmed before it serves) or plain
+        ``python -m streamlit run dashboard/app.py``.
 
     Raises
     ------
@@ -163,7 +175,7 @@ def start_app(data_dir: Path, geodata: Path | None, log_path: Path, *,
     for command in prepare:
         run_povmap(command, data_dir, geodata, log_path, root)
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+    cmd = [sys.executable, *ENTRY_COMMANDS[entry],
            "--server.address", "127.0.0.1", "--server.port", str(port)]
     with log_path.open("ab") as log:
         proc = subprocess.Popen(cmd, cwd=root, env=app_env(data_dir, geodata),
@@ -173,13 +185,13 @@ def start_app(data_dir: Path, geodata: Path | None, log_path: Path, *,
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AppStartError(f"streamlit exited with code {proc.returncode} before "
+            raise AppStartError(f"the app exited with code {proc.returncode} before "
                                 f"answering health:\n{server.log_tail()}")
         if _healthy(server.url):
             return server
         time.sleep(0.25)
     stop_app(server)
-    raise AppStartError(f"streamlit did not answer {server.url}/_stcore/health within "
+    raise AppStartError(f"the app did not answer {server.url}/_stcore/health within "
                         f"{timeout:.0f} s:\n{server.log_tail()}")
 
 
@@ -199,9 +211,10 @@ def stop_app(server: AppServer, grace: float = 10.0) -> None:
 
 @contextlib.contextmanager
 def running_app(data_dir: Path, geodata: Path | None, log_path: Path, *,
-                prepare: Sequence[str] = ("setup",), root: Path = ROOT) -> Iterator[AppServer]:
+                prepare: Sequence[str] = ("setup",), root: Path = ROOT,
+                entry: Entry = "serve") -> Iterator[AppServer]:
     """Context manager around :func:`start_app` (same arguments) / :func:`stop_app`."""
-    server = start_app(data_dir, geodata, log_path, prepare=prepare, root=root)
+    server = start_app(data_dir, geodata, log_path, prepare=prepare, root=root, entry=entry)
     try:
         yield server
     finally:

@@ -388,7 +388,7 @@ def plain_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     checkout = _tracked_copy(tmp / "checkout")
     try:
         server = start_app(tmp / "data", None, ARTEFACTS / "browser_plain_streamlit.log",
-                           prepare=("demo",), root=checkout)
+                           prepare=("demo",), root=checkout, entry="streamlit")
     except AppStartError as exc:
         pytest.fail(str(exc), pytrace=False)
     yield server
