@@ -632,9 +632,9 @@ export_group = _subgroup("export", "Xuất bản đồ in (PNG/PDF), bộ trình
 def _spec_from_options(options: dict[str, Any]) -> Any:
     from urllib.parse import parse_qsl, urlsplit
 
+    from analysis.viewstate import from_query
     from povexport.staticmap import MapSpec
     from povmap.exporting import with_defaults
-    from povmaps.viewstate import from_query
 
     spec = MapSpec()
     link = options.pop("link")
@@ -644,10 +644,7 @@ def _spec_from_options(options: dict[str, Any]) -> Any:
         if ignored:
             click.echo("Bỏ qua tham số không hợp lệ trong liên kết / ignored link parameters: "
                        + ", ".join(ignored), err=True)
-        spec = with_defaults(spec, indicator=state.indicator, year=state.year,
-                             geography=state.geography, level=state.level,
-                             scheme=state.scheme, k=state.k, palette=state.palette,
-                             breaks=state.breaks or None, unit=state.unit)
+        spec = MapSpec(**state.view())
     breaks = options.pop("breaks")
     if breaks:
         try:

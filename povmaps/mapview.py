@@ -18,11 +18,11 @@ import pandas as pd
 
 from analysis.classify import Classification, class_colours, class_labels, classify
 from analysis.mapdata import MapValues, map_values
+from analysis.viewstate import ViewState
 from povcore.i18n import decimals_of, format_change, format_number, format_value, t
 from povcore.indicators import get_indicator
 from povcore.units import get_version, registry
 from povmaps.choropleth import legend_markup, units_group
-from povmaps.viewstate import ViewState
 
 
 @dataclass(frozen=True)

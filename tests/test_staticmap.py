@@ -181,8 +181,8 @@ def test_export_classes_equal_the_interactive_map(frame_2025, state_kwargs, k_ex
     """Same view → same shared Classification (bins, classes per unit, counts, colours)."""
     import pandas as pd
 
+    from analysis.viewstate import ViewState
     from geodata.crosswalk import build_crosswalk
-    from povmaps.viewstate import ViewState
 
     obs = pd.concat([ramp_obs(2023, "2021"), ramp_obs(2025, "2025")], ignore_index=True)
     crosswalks = {step: build_crosswalk(*step).weights

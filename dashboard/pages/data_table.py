@@ -8,11 +8,11 @@ from numbers import Real
 import streamlit as st
 
 from analysis.classify import SCHEMES
+from analysis.viewstate import to_query
 from dashboard import controls, header
 from dashboard.context import map_context
 from dashboard.exports import table_csv, table_xlsx
 from povcore.i18n import decimals_of, format_number, t
-from povmaps.viewstate import to_query
 
 lang = header.lang()
 ctx = map_context(lang, "data")
