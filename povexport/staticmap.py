@@ -216,7 +216,7 @@ def _subtitle(mv: MapValues, spec: MapSpec, lang: str) -> str:
     from povexport.provenance import version_phrase
 
     geo = GEOGRAPHIES[mv.geography]
-    geo_label = geo.label_en if lang == "en" else geo.label_vi
+    geo_label = geo.label(lang)
     n = len(mv.values)
     where = "Đồng Nai"
     when = f"end of {mv.year}" if lang == "en" else f"cuối năm {mv.year}"
@@ -660,7 +660,7 @@ def _legend_method(ax: Axes, comp: MapComposition, y: float, width_chars: int) -
     if comp.classification.scheme == CATEGORIES_SCHEME:
         return
     scheme = get_scheme(comp.classification.scheme)
-    label = scheme.label_en if lang == "en" else scheme.label_vi
+    label = scheme.label(lang)
     text = f"{t('scheme', lang)}: {label}, {comp.classification.k} {t('export_classes', lang)}"
     if comp.classification.note:
         vi, _, en = comp.classification.note.partition(" / ")
