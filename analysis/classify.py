@@ -23,6 +23,7 @@ import pandas as pd
 from branca.utilities import color_brewer
 
 from povcore.errors import PovmapError
+from povcore.labels import Labelled
 
 MIN_CLASSES = 3
 MAX_CLASSES = 9
@@ -72,12 +73,9 @@ class Classification:
 
 
 @dataclass(frozen=True)
-class Scheme:
+class Scheme(Labelled):
     """One classification scheme offered to the user."""
 
-    key: str
-    label_vi: str
-    label_en: str
     needs_breaks: bool
     compute: Callable[[FloatArray, int], FloatArray] | None = None
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from povcore.errors import PovmapError
 from povcore.indicators import get_indicator
+from povcore.labels import Labelled
 from povcore.units import VERSIONS, registry, review_version
 
 Crosswalks = Mapping[tuple[str, str], pd.DataFrame]
@@ -32,12 +33,8 @@ CURRENT_VERSION = list(VERSIONS)[-1]
 
 
 @dataclass(frozen=True)
-class Geography:
+class Geography(Labelled):
     """One way of drawing a year's data: on its own units or on today's."""
-
-    key: str
-    label_vi: str
-    label_en: str
 
 
 GEOGRAPHIES: Mapping[str, Geography] = MappingProxyType({

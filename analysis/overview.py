@@ -33,6 +33,7 @@ from analysis.mapdata import (
 )
 from povcore.errors import PovmapError
 from povcore.indicators import get_indicator
+from povcore.labels import Labelled
 from povcore.units import registry
 
 
@@ -329,12 +330,8 @@ def province_summary(obs: pd.DataFrame, year: int, crosswalks: Crosswalks | None
 # ---------------------------------------------------------------- rankings
 
 @dataclass(frozen=True)
-class Ranking:
+class Ranking(Labelled):
     """One way to order units in a top-n list."""
-
-    key: str
-    label_vi: str
-    label_en: str
 
 
 RANKINGS: Mapping[str, Ranking] = MappingProxyType({

@@ -44,6 +44,7 @@ from analysis.zones import ZoneStats
 from loaders.zones import ZONE_TYPES
 from povcore.errors import Issue, PovmapError
 from povcore.indicators import AREA_CLASS_KEYS
+from povcore.labels import Labelled
 from povcore.names import fold
 from povcore.units import registry
 
@@ -73,17 +74,10 @@ TARGET_VERSION = "2025"
 
 
 @dataclass(frozen=True)
-class Criterion:
+class Criterion(Labelled):
     """One per-unit criterion offered by the filter, the index and the allocator."""
 
-    key: str
-    label_vi: str
-    label_en: str
     kind: str  # "number", "share" (0–1), "flag" (0/1), "text"
-
-    def label(self, lang: str = "vi") -> str:
-        """Label in ``lang``."""
-        return self.label_en if lang == "en" else self.label_vi
 
 
 def _criteria() -> dict[str, Criterion]:

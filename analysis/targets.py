@@ -28,6 +28,7 @@ from typing import Any
 
 from povcore.errors import Issue, PovmapError
 from povcore.indicators import get_indicator
+from povcore.labels import Labelled
 from povcore.units import registry
 
 PATHS: Mapping[str, tuple[str, str]] = {
@@ -295,31 +296,24 @@ def path_words(target: Target, lang: str = "vi", base_year: int | None = None) -
 # ---------------------------------------------------------------- reporting calendar
 
 @dataclass(frozen=True)
-class Deadline:
+class Deadline(Labelled):
     """One reporting deadline: ``due`` is the first day that is late."""
 
-    key: str
     due: dt.date
     review_year: int
-    label_vi: str
-    label_en: str
     source: str
-
-    def label(self, lang: str = "vi") -> str:
-        """Label in ``lang``."""
-        return self.label_en if lang == "en" else self.label_vi
 
 
 def _expand(rec: Mapping[str, Any]) -> list[Deadline]:
-    common = (str(rec["label_vi"]), str(rec["label_en"]), str(rec["source"]))
+    common = (str(rec["key"]), str(rec["label_vi"]), str(rec["label_en"]))
+    source = str(rec["source"])
     if rec.get("every_year"):
         month, day = (int(x) for x in str(rec["due"]).split("-"))
         years = range(int(rec["first_year"]), int(rec["last_year"]) + 1)
         offset = int(rec.get("review_year_offset", 0))
-        return [Deadline(str(rec["key"]), dt.date(y, month, day), y + offset, *common)
-                for y in years]
-    return [Deadline(str(rec["key"]), dt.date.fromisoformat(str(rec["due"])),
-                     int(rec["review_year"]), *common)]
+        return [Deadline(*common, dt.date(y, month, day), y + offset, source) for y in years]
+    return [Deadline(*common, dt.date.fromisoformat(str(rec["due"])), int(rec["review_year"]),
+                     source)]
 
 
 def calendar(province: str = "75") -> tuple[Deadline, ...]:

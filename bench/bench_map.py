@@ -86,10 +86,10 @@ def _states(change: str, years: list[int], base_year: int) -> Iterator[tuple[str
 def bench_rebuild(label: str, version: str, base_year: int, years: list[int],
                   change: str, ctx: dict[str, object]) -> None:
     """Median time of build_view + payload rendering over RUNS reruns."""
+    from analysis.viewstate import ViewState
     from dashboard.data import web_layer
     from povmaps.choropleth import base_map
     from povmaps.mapview import build_view
-    from povmaps.viewstate import ViewState
 
     obs: pd.DataFrame = ctx["obs"]  # type: ignore[assignment]
     crosswalks = ctx["crosswalks"]

@@ -10,11 +10,11 @@ import streamlit as st
 
 from analysis.mapdata import available_years, collected_version
 from analysis.series import children
+from analysis.viewstate import Notice, ViewState, unit_notice
 from dashboard import controls, data, header
 from povcore.i18n import t
 from povcore.units import Level
 from povmaps.mapview import MapView, build_view, flags_of, stamp_lines
-from povmaps.viewstate import Notice, ViewState, unit_notice
 
 
 @dataclass(frozen=True)

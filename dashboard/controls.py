@@ -1,4 +1,4 @@
-"""Widgets of the map page ↔ :class:`povmaps.viewstate.ViewState` ↔ URL query parameters.
+"""Widgets of the map page ↔ :class:`analysis.viewstate.ViewState` ↔ URL query parameters.
 
 The URL is read once per session (a shared link restores the view); afterwards the
 widgets own the state and every rerun writes it back to the URL.
@@ -13,10 +13,7 @@ import streamlit as st
 
 from analysis.classify import MAX_CLASSES, MIN_CLASSES, PALETTES, SCHEMES
 from analysis.mapdata import GEOGRAPHIES, collected_version
-from povcore.i18n import t
-from povcore.indicators import INDICATORS
-from povcore.names import fold
-from povmaps.viewstate import (
+from analysis.viewstate import (
     LEVELS,
     BreaksError,
     Notice,
@@ -29,6 +26,9 @@ from povmaps.viewstate import (
     to_query,
     year_notice,
 )
+from povcore.i18n import t
+from povcore.indicators import INDICATORS
+from povcore.names import fold
 
 _WIDGETS = {"indicator": "w_ind", "geography": "w_geo", "level": "w_lvl",
             "scheme": "w_cls", "k": "w_k", "palette": "w_pal"}

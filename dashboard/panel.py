@@ -9,12 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from analysis.series import children, parent, unit_series, unit_table
+from analysis.viewstate import ViewState
 from dashboard import data
 from dashboard.controls import drill_into, drill_out, search_matches
 from povcore.i18n import format_value, t
 from povcore.indicators import get_indicator
 from povmaps.mapview import MapView
-from povmaps.viewstate import ViewState
 
 
 def on_click(out: dict[str, Any] | None) -> None:

@@ -7,6 +7,7 @@ computed here (≈ 0.5 s on the real boundaries).
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,16 +173,21 @@ def _number(value: object) -> float | None:
     return number if number == number else None
 
 
-def weights_from_rows(rows: pd.DataFrame, lang: str) -> dict[str, Weight]:
-    """Weights from editor rows (weights ≤ 0 dropped)."""
+def _positive_rows(rows: pd.DataFrame, lang: str,
+                   column: str) -> Iterator[tuple[str, float, dict[Hashable, Any]]]:
+    """(criterion key, number, row) of each editor row whose ``column`` number is > 0."""
     options = criterion_options(lang)
-    out: dict[str, Weight] = {}
     for r in rows.to_dict("records"):
         key = options.get(str(r.get(t("pr_criterion", lang))))
-        weight = _number(r.get(t("pr_weight", lang)))
-        if key is not None and weight is not None and weight > 0:
-            out[key] = Weight(key, weight, bool(r.get(t("pr_reverse", lang))))
-    return out
+        value = _number(r.get(t(column, lang)))
+        if key is not None and value is not None and value > 0:
+            yield key, value, r
+
+
+def weights_from_rows(rows: pd.DataFrame, lang: str) -> dict[str, Weight]:
+    """Weights from editor rows (weights ≤ 0 dropped)."""
+    return {key: Weight(key, weight, bool(r.get(t("pr_reverse", lang))))
+            for key, weight, r in _positive_rows(rows, lang, "pr_weight")}
 
 
 def coefficient_rows(rule: AllocationRule, lang: str) -> pd.DataFrame:
@@ -192,15 +198,8 @@ def coefficient_rows(rule: AllocationRule, lang: str) -> pd.DataFrame:
 
 
 def coefficients_from_rows(rows: pd.DataFrame, lang: str) -> dict[str, float]:
-    """Coefficients from editor rows (0 dropped)."""
-    options = criterion_options(lang)
-    out: dict[str, float] = {}
-    for r in rows.to_dict("records"):
-        key = options.get(str(r.get(t("pr_criterion", lang))))
-        value = _number(r.get(t("pr_coefficient", lang)))
-        if key is not None and value is not None and value > 0:
-            out[key] = value
-    return out
+    """Coefficients from editor rows (coefficients ≤ 0 dropped)."""
+    return {key: value for key, value, _ in _positive_rows(rows, lang, "pr_coefficient")}
 
 
 @dataclass(frozen=True)

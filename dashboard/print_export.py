@@ -17,6 +17,7 @@ import streamlit as st
 from analysis.mapdata import collected_version
 from analysis.progress import PhaseProgress
 from analysis.targets import PHASES
+from analysis.viewstate import ViewState
 from dashboard import data
 from dashboard.context import MapContext
 from povcore.errors import PovmapError
@@ -27,7 +28,6 @@ from povexport.deckdata import deck_inputs, engine_progress_map, progress_map
 from povexport.provenance import Provenance
 from povexport.report import report_bytes, report_table
 from povexport.staticmap import MapSpec, render_map
-from povmaps.viewstate import ViewState
 
 _MIME = {"png": "image/png", "pdf": "application/pdf",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -40,9 +40,7 @@ def print_spec(state: ViewState, year: int, lang: str) -> MapSpec:
     >>> print_spec(ViewState(indicator="poor_a", k=4), 2025, "en").k
     4
     """
-    return MapSpec(indicator=state.indicator, year=year, geography=state.geography,
-                   level=state.level, scheme=state.scheme, k=state.k, palette=state.palette,
-                   breaks=state.breaks, unit=state.unit, lang=lang)
+    return MapSpec(**state.view()).with_(year=year, lang=lang)
 
 
 def _provenance(version: str, source: str, approximate: bool) -> Provenance:

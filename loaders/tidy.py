@@ -18,13 +18,16 @@ import io
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from loaders.catalog import UnitCatalog
 from povcore.errors import Issue
 from povcore.indicators import COUNT_KEYS, INDICATORS
 from povcore.units import VERSIONS, review_version
+
+_T = TypeVar("_T")
 
 __all__ = [
     "TIDY_COLUMNS",
@@ -353,11 +356,16 @@ def _tidy_issue(ctx: _TidyContext, row: int, column: str, value: object, message
                  value=value, code=code)
 
 
-def _tidy_year(ctx: _TidyContext, raw: object, row: int) -> tuple[int | None, list[Issue]]:
+def _or_none(parse: Callable[[object], _T | None], raw: object) -> _T | None:
+    """``parse(raw)``, or None where ``raw`` cannot be read (ValueError)."""
     try:
-        number = parse_number(raw)
+        return parse(raw)
     except ValueError:
-        number = None
+        return None
+
+
+def _tidy_year(ctx: _TidyContext, raw: object, row: int) -> tuple[int | None, list[Issue]]:
+    number = _or_none(parse_number, raw)
     if number is None or not number.is_integer() or not 2000 <= number <= 2100:
         return None, [_tidy_issue(ctx, row, "year", raw, f"năm không hợp lệ: {raw!r} / "
                                   f"invalid year: {raw!r}", "ghi năm 4 chữ số, ví dụ 2025 / "
@@ -406,10 +414,7 @@ def _tidy_version(ctx: _TidyContext, raw: object, year: int | None,
 
 def _tidy_code(ctx: _TidyContext, raw: object, version: str | None,
                row: int) -> tuple[str | None, list[Issue]]:
-    try:
-        code = normalize_code(raw)
-    except ValueError:
-        code = None
+    code = _or_none(normalize_code, raw)
     if code is None:
         return None, [_tidy_issue(ctx, row, "unit_code", raw, f"mã đơn vị không hợp lệ: "
                                   f"{raw!r} / invalid unit code: {raw!r}",
@@ -421,10 +426,7 @@ def _tidy_code(ctx: _TidyContext, raw: object, version: str | None,
 
 
 def _tidy_value(ctx: _TidyContext, raw: object, row: int) -> tuple[float | None, list[Issue]]:
-    try:
-        value = parse_number(raw)
-    except ValueError:
-        value = None
+    value = _or_none(parse_number, raw)
     if value is None:
         return None, [_tidy_issue(ctx, row, "value", raw, f"giá trị không phải số: {raw!r} / "
                                   f"value is not a number: {raw!r}", "ghi số hộ, ví dụ 1.234 "

@@ -40,6 +40,7 @@ import pandas as pd
 from loaders.boundary_file import fold_column_name, polygons_to_wgs84, read_layer
 from loaders.tidy import parse_number
 from povcore.errors import Issue, PovmapError, Report
+from povcore.labels import Labelled
 from povcore.names import fold
 from povcore.units import registry
 
@@ -56,18 +57,11 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class ZoneType:
+class ZoneType(Labelled):
     """One zone type: stable key, labels and the map style of its overlay."""
 
-    key: str
-    label_vi: str
-    label_en: str
     color: str
     dash: str
-
-    def label(self, lang: str = "vi") -> str:
-        """Label in ``lang`` ("vi" or "en")."""
-        return self.label_en if lang == "en" else self.label_vi
 
 
 #: Zone types (keys are a public interface: ``povmap zones import --type``). Categories

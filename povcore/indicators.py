@@ -11,27 +11,21 @@ from dataclasses import dataclass
 from typing import Literal
 
 from povcore.errors import PovmapError
+from povcore.labels import Labelled
 
 Kind = Literal["count", "rate", "share"]
 
 
 @dataclass(frozen=True)
-class Indicator:
+class Indicator(Labelled):
     """One indicator: key, labels, unit, kind and how a rate derives from counts."""
 
-    key: str
-    label_vi: str
-    label_en: str
     unit_vi: str
     unit_en: str
     kind: Kind
     higher_is_worse: bool
     numerator: str | None = None
     denominator: str | None = None
-
-    def label(self, lang: str = "vi") -> str:
-        """Label in ``lang`` ("vi" or "en")."""
-        return self.label_en if lang == "en" else self.label_vi
 
 
 # (key, Vietnamese label, English label, higher is worse)

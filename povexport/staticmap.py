@@ -57,6 +57,7 @@ from analysis.classify import (
     get_scheme,
 )
 from analysis.mapdata import GEOGRAPHIES, Crosswalks, MapValues, collected_version, map_values
+from analysis.viewstate import LANGS, LEVELS, ViewState
 from povcore.errors import PovmapError
 from povcore.i18n import decimals_of, format_number, t
 from povcore.indicators import get_indicator
@@ -65,9 +66,7 @@ from povexport.provenance import Provenance
 
 PAPERS_MM: dict[str, tuple[float, float]] = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
 ORIENTATIONS = ("landscape", "portrait")
-LANGS = ("vi", "en")
 FORMATS = ("png", "pdf")
-LEVELS = ("commune", "district")
 METRIC_CRS = 32648  # WGS 84 / UTM zone 48N: metres, grid north ≈ true north in Đồng Nai
 FONT = "DejaVu Sans"
 _MM = 1 / 25.4
@@ -77,22 +76,12 @@ Bounds = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
-class MapSpec:
-    """One map view and the sheet it is printed on.
+class MapSpec(ViewState):
+    """One map view (the interactive map's :class:`ViewState`) and the sheet it is printed on.
 
-    The view fields and their defaults are those of the interactive map's view state
-    (``povmaps.viewstate.ViewState``); ``year=None`` means the latest year with data.
+    ``year=None`` means the latest year with data.
     """
 
-    indicator: str = "poor_rate"
-    year: int | None = None
-    geography: str = "collected"
-    level: str = "commune"
-    scheme: str = "quantiles"
-    k: int = 5
-    palette: str = "YlOrRd"
-    breaks: tuple[float, ...] = ()
-    unit: str | None = None
     lang: str = "vi"
     paper: str = "A4"
     orientation: str = "landscape"
@@ -227,7 +216,7 @@ def _subtitle(mv: MapValues, spec: MapSpec, lang: str) -> str:
     from povexport.provenance import version_phrase
 
     geo = GEOGRAPHIES[mv.geography]
-    geo_label = geo.label_en if lang == "en" else geo.label_vi
+    geo_label = geo.label(lang)
     n = len(mv.values)
     where = "Đồng Nai"
     when = f"end of {mv.year}" if lang == "en" else f"cuối năm {mv.year}"
@@ -671,7 +660,7 @@ def _legend_method(ax: Axes, comp: MapComposition, y: float, width_chars: int) -
     if comp.classification.scheme == CATEGORIES_SCHEME:
         return
     scheme = get_scheme(comp.classification.scheme)
-    label = scheme.label_en if lang == "en" else scheme.label_vi
+    label = scheme.label(lang)
     text = f"{t('scheme', lang)}: {label}, {comp.classification.k} {t('export_classes', lang)}"
     if comp.classification.note:
         vi, _, en = comp.classification.note.partition(" / ")

@@ -22,20 +22,42 @@ def _emit(data: Any, as_json: bool, text: str) -> None:
         click.echo(text)
 
 
+_json_option = click.option("--json", "as_json", is_flag=True,
+                            help="In JSON ổn định. / Stable JSON output.")
+_boundary_version_option = click.option(
+    "--boundary-version", type=click.Choice(["2021", "2024", "2025"]), default=None,
+    help="Phiên bản ranh giới của số liệu. / Boundary version of the data.")
+_data_year_option = click.option("--year", type=int, default=None,
+                                 help="Năm số liệu. / Data year.")
+_latest_year_option = click.option("--year", type=int, default=None,
+                                   help="Năm rà soát (mặc định: mới nhất). / Year.")
+_weights_option = click.option("--weights", "weights_file",
+                               type=click.Path(exists=True, dir_okay=False), default=None,
+                               help="Tệp TOML trọng số. / Weights TOML file.")
+_xlsx_option = click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
+                            help="Ghi thêm tệp XLSX. / Also write an XLSX file.")
+
+
 @click.group(help="Bản đồ giảm nghèo — công cụ dòng lệnh. / Poverty-reduction map CLI.")
 @click.version_option(package_name="povmap")
 def cli() -> None:
     """Entry group."""
 
 
-@cli.group(help="Đơn vị hành chính và ranh giới. / Administrative units and boundaries.")
-def geodata() -> None:
-    """Geodata commands."""
+def _subgroup(name: str, help_text: str) -> click.Group:
+    """Add a command group (no callback of its own) under ``povmap``."""
+    group = click.Group(name, help=help_text)
+    cli.add_command(group)
+    return group
+
+
+geodata = _subgroup("geodata", "Đơn vị hành chính và ranh giới. / Administrative units and "
+                    "boundaries.")
 
 
 @geodata.command("info", help="Số đơn vị theo phiên bản ranh giới, cấp và loại; nguồn ranh "
                  "giới.\n\nUnit counts per boundary version, level and type; boundary source.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def geodata_info(as_json: bool) -> None:
     """Show the registry and where each version's boundaries come from."""
     from povmap.info import geodata_info as build
@@ -65,7 +87,7 @@ def geodata_info(as_json: bool) -> None:
 @click.option("--to", "to_version", default="2025", show_default=True,
               type=click.Choice(["2024", "2025"]))
 @click.option("--all-weights", is_flag=True, help="Kèm mọi trọng số. / Include every weight.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def geodata_crosswalk(from_version: str, to_version: str, all_weights: bool,
                       as_json: bool) -> None:
     """Build and report a crosswalk."""
@@ -114,7 +136,7 @@ def setup() -> None:
               help="Chấp nhận giấy phép của nguồn KEY (vd. gadm41-2021). / Accept licence.")
 @click.option("--mirror", default=None, metavar="URL",
               help="Máy chủ gương thay cho địa chỉ gốc (hoặc POVMAP_FETCH_MIRROR). / Mirror.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def geodata_fetch(versions: tuple[str, ...], accept: tuple[str, ...], mirror: str | None,
                   as_json: bool) -> None:
     """Download boundary sources with a progress bar."""
@@ -140,7 +162,7 @@ def geodata_fetch(versions: tuple[str, ...], accept: tuple[str, ...], mirror: st
 @geodata.command("verify", help="Kiểm tra ranh giới mọi phiên bản (số đơn vị, mã, hình học hợp lệ, "
                  "chồng lấn và khe hở) và mã băm các tệp đã tải. Mã thoát 2 nếu có lỗi.\n\n"
                  "Check every version's boundaries and the downloaded files' hashes.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def geodata_verify(as_json: bool) -> None:
     """Verify boundaries and downloads."""
     from geodata.verify import verify
@@ -165,14 +187,12 @@ def geodata_verify(as_json: bool) -> None:
         sys.exit(2)
 
 
-@cli.group(help="Kho dữ liệu nhúng. / The embedded store.")
-def db() -> None:
-    """Store commands."""
+db = _subgroup("db", "Kho dữ liệu nhúng. / The embedded store.")
 
 
 @db.command("info", help="Đường dẫn, kích thước, phiên bản lược đồ, số dòng mỗi bảng.\n\n"
             "Path, size, schema version and row counts of the store.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def db_info(as_json: bool) -> None:
     """Describe the store."""
     from povmap.info import db_info as build
@@ -191,6 +211,19 @@ def _issue_lines(issues: list[dict[str, Any]]) -> str:
                      + (f" — {i['hint']}" if i.get("hint") else "") for i in issues)
 
 
+def _emit_import(doc: dict[str, Any], as_json: bool) -> None:
+    """Report an all-or-nothing import: a rejection exits 2, warnings go to stderr."""
+    if doc["status"] == "rejected":
+        click.echo(f"Bị từ chối, không ghi gì / Rejected, nothing written: {doc['file']}\n"
+                   + _issue_lines(doc["errors"]), err=True)
+        if as_json:
+            _emit(doc, True, "")
+        sys.exit(2)
+    if doc["warnings"]:
+        click.echo("Cảnh báo / Warnings:\n" + _issue_lines(doc["warnings"]), err=True)
+    _emit(doc, as_json, doc["message"])
+
+
 @cli.command("import", help="Nhập kết quả rà soát (XLSX theo mẫu báo cáo, hoặc CSV/XLSX dạng dài: "
              "unit_code, year, indicator, value). Tất cả hoặc không có gì. Mã thoát: 0 = đã nhập, "
              "2 = bị từ chối, không ghi gì.\n\n`povmap import rollback ID` hoàn tác lần nhập ID."
@@ -198,8 +231,7 @@ def _issue_lines(issues: list[dict[str, Any]]) -> str:
              "`povmap import rollback ID` undoes import ID.")
 @click.argument("args", nargs=-1, required=True, metavar="FILE | rollback ID")
 @click.option("--year", type=int, default=None, help="Năm rà soát. / Review year.")
-@click.option("--boundary-version", type=click.Choice(["2021", "2024", "2025"]), default=None,
-              help="Phiên bản ranh giới của số liệu. / Boundary version of the data.")
+@_boundary_version_option
 @click.option("--dry-run", is_flag=True, help="Chỉ xem trước thay đổi. / Preview only.")
 @click.option("--json", "as_json", is_flag=True, help="Tóm tắt JSON trên stdout. / JSON summary.")
 def import_(args: tuple[str, ...], year: int | None, boundary_version: str | None,
@@ -216,24 +248,14 @@ def import_(args: tuple[str, ...], year: int | None, boundary_version: str | Non
     if len(args) != 1:
         raise click.UsageError("Nhập từng tệp một. / Import one file at a time.")
     doc = import_file(args[0], year, boundary_version, dry_run)
-    if doc["status"] == "rejected":
-        click.echo(f"Bị từ chối, không ghi gì / Rejected, nothing written: {doc['file']}\n"
-                   + _issue_lines(doc["errors"]), err=True)
-        if as_json:
-            _emit(doc, True, "")
-        sys.exit(2)
-    if doc["warnings"]:
-        click.echo("Cảnh báo / Warnings:\n" + _issue_lines(doc["warnings"]), err=True)
-    _emit(doc, as_json, doc["message"])
+    _emit_import(doc, as_json)
 
 
-@cli.group("imports", help="Các lần nhập dữ liệu. / Data imports.")
-def imports_group() -> None:
-    """Import history commands."""
+imports_group = _subgroup("imports", "Các lần nhập dữ liệu. / Data imports.")
 
 
 @imports_group.command("list", help="Liệt kê các lần nhập. / List imports.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def imports_list(as_json: bool) -> None:
     """List imports, newest first."""
     from povmap.importing import imports_document
@@ -249,7 +271,7 @@ def imports_list(as_json: bool) -> None:
 
 @cli.command("demo", help="Tạo và nhập bộ dữ liệu minh họa (2021–2026) qua đúng đường nhập thật."
              "\n\nGenerate and import the demo dataset through the real importer.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def demo(as_json: bool) -> None:
     """Load the demo dataset."""
     from povmap.importing import load_demo
@@ -263,8 +285,8 @@ def demo(as_json: bool) -> None:
 @cli.command("values", help="Giá trị một chỉ tiêu theo đơn vị. / Values of one indicator by unit.")
 @click.option("--year", type=int, required=True, help="Năm rà soát. / Review year.")
 @click.option("--indicator", required=True, help="Mã chỉ tiêu, vd. poor_a_rate. / Indicator key.")
-@click.option("--boundary-version", type=click.Choice(["2021", "2024", "2025"]), default=None)
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_boundary_version_option
+@_json_option
 def values(year: int, indicator: str, boundary_version: str | None, as_json: bool) -> None:
     """Print unit code → value."""
     from povmap.importing import values_document
@@ -294,7 +316,7 @@ def _fmt(x: Any, decimals: int = 0) -> str:
               help="Đơn vị thu thập số liệu, hoặc quy về 95 đơn vị hiện nay. / Units of "
                    "collection, or today's 95 units.")
 @click.option("--unit", default=None, metavar="CODE", help="Chỉ một đơn vị. / One unit only.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def progress(phase: str, geography: str, unit: str | None, as_json: bool) -> None:
     """Print progress per unit and territory."""
     from povmap.progress import progress_document
@@ -308,13 +330,12 @@ def progress(phase: str, geography: str, unit: str | None, as_json: bool) -> Non
     _emit(doc, as_json, "\n".join(lines))
 
 
-@cli.group("targets", help="Chỉ tiêu giảm nghèo (dữ liệu, sửa được, có lịch sử). / Targets.")
-def targets_group() -> None:
-    """Target commands."""
+targets_group = _subgroup("targets", "Chỉ tiêu giảm nghèo (dữ liệu, sửa được, có lịch sử). / "
+                          "Targets.")
 
 
 @targets_group.command("list", help="Liệt kê chỉ tiêu. / List targets.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def targets_list(as_json: bool) -> None:
     """List stored targets."""
     from povmap.progress import targets_document
@@ -358,7 +379,7 @@ _TARGET_OPTIONS = {
               help="Chỉ tiêu riêng của một đơn vị. / Unit-specific target.")
 @click.option("--reason", required=True, help="Lý do sửa. / Why.")
 @click.option("--author", default=None, help="Người sửa (mặc định: tài khoản). / Who.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def targets_set(key: str, base: str | None, reason: str, author: str | None, as_json: bool,
                 **options: Any) -> None:
     """Change or create a target."""
@@ -372,7 +393,7 @@ def targets_set(key: str, base: str | None, reason: str, author: str | None, as_
 
 @targets_group.command("history", help="Lịch sử sửa chỉ tiêu. / Target edit history.")
 @click.argument("key", required=False)
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def targets_history(key: str | None, as_json: bool) -> None:
     """Who changed which target, when and why."""
     from povmap.progress import history_document
@@ -383,14 +404,12 @@ def targets_history(key: str | None, as_json: bool) -> None:
     _emit(doc, as_json, "\n".join(lines))
 
 
-@cli.group("tasks", help="Nhiệm vụ theo Phụ lục Kế hoạch 60/KH-UBND. / Plan tasks.")
-def tasks_group() -> None:
-    """Task tracker commands."""
+tasks_group = _subgroup("tasks", "Nhiệm vụ theo Phụ lục Kế hoạch 60/KH-UBND. / Plan tasks.")
 
 
 @tasks_group.command("list", help="Liệt kê nhiệm vụ, trạng thái, hạn và quá hạn. / List tasks.")
 @click.option("--overdue", is_flag=True, help="Chỉ nhiệm vụ quá hạn. / Overdue only.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def tasks_list(overdue: bool, as_json: bool) -> None:
     """List tasks."""
     from povmap.progress import tasks_document
@@ -411,7 +430,7 @@ def tasks_list(overdue: bool, as_json: bool) -> None:
 @click.option("--date", "on_date", default=None, metavar="YYYY-MM-DD",
               help="Ngày cập nhật (mặc định hôm nay). / Date (default today).")
 @click.option("--author", default=None, help="Người cập nhật. / Author.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def tasks_update(task_id: str, status: str, note: str, on_date: str | None,
                  author: str | None, as_json: bool) -> None:
     """Record a status update."""
@@ -433,7 +452,7 @@ def tasks_update(task_id: str, status: str, note: str, on_date: str | None,
 @click.argument("name")
 @click.option("--current-name", required=True, help="Tên hiện nay. / Today's name.")
 @click.option("--note", default="", help="Căn cứ. / Basis.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def tasks_agency(name: str, current_name: str, note: str, as_json: bool) -> None:
     """Rename an agency."""
     from povmap.progress import rename_agency
@@ -449,10 +468,8 @@ _ZONE_TYPE_HELP = ("flood = ngập lụt / lũ, flash_flood_landslide = lũ qué
                    "other = khác")
 
 
-@cli.group(help="Vùng thiên tai, rừng đặc dụng (lớp vùng). / Zone layers: disaster-risk areas "
-           "and special-use forests.")
-def zones() -> None:
-    """Zone commands."""
+zones = _subgroup("zones", "Vùng thiên tai, rừng đặc dụng (lớp vùng). / Zone layers: "
+                  "disaster-risk areas and special-use forests.")
 
 
 @zones.command("import", help="Nhập một lớp vùng (GeoPackage, Shapefile nén .zip, GeoJSON; mọi "
@@ -474,19 +491,11 @@ def zones_import(file: str, zone_type: str, layer: str | None, assume_crs: str |
     from povmap.zoning import import_zones
 
     doc = import_zones(file, zone_type, dry_run, layer=layer, assume_crs=assume_crs)
-    if doc["status"] == "rejected":
-        click.echo(f"Bị từ chối, không ghi gì / Rejected, nothing written: {doc['file']}\n"
-                   + _issue_lines(doc["errors"]), err=True)
-        if as_json:
-            _emit(doc, True, "")
-        sys.exit(2)
-    if doc["warnings"]:
-        click.echo("Cảnh báo / Warnings:\n" + _issue_lines(doc["warnings"]), err=True)
-    _emit(doc, as_json, doc["message"])
+    _emit_import(doc, as_json)
 
 
 @zones.command("list", help="Các lần nhập vùng và các vùng. / Zone imports and zones.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def zones_list(as_json: bool) -> None:
     """List zone imports and zones."""
     from povmap.zoning import zones_document
@@ -503,7 +512,7 @@ def zones_list(as_json: bool) -> None:
 @zones.command("remove", help="Xoá một lần nhập vùng (mọi vùng của nó). / Remove one zone "
                "import and its zones.")
 @click.argument("import_id", type=int)
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def zones_remove(import_id: int, as_json: bool) -> None:
     """Remove a zone import."""
     from povmap.zoning import remove_zones
@@ -517,7 +526,7 @@ def zones_remove(import_id: int, as_json: bool) -> None:
                "inside zones per unit and zone type (EPSG:32648, cached).")
 @click.option("--year", type=int, default=None,
               help="Chỉ các vùng có năm ≤ Y (hoặc không ghi năm). / Zones of year ≤ Y only.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def zones_stats(year: int | None, as_json: bool) -> None:
     """Print zone statistics per unit."""
     from povmap.zoning import zone_stats_document
@@ -551,13 +560,11 @@ def _read_text(path: str | None) -> str | None:
 @cli.command("rank", help="Lọc và xếp hạng ưu tiên các xã, phường (chỉ số ưu tiên 0–1, trọng số "
              "mặc định trong analysis/data/priority_weights.toml).\n\nFilter and rank units by "
              "the priority index.")
-@click.option("--weights", "weights_file", type=click.Path(exists=True, dir_okay=False),
-              default=None, help="Tệp TOML trọng số. / Weights TOML file.")
+@_weights_option
 @click.option("--where", "wheres", multiple=True, help=_WHERE_HELP)
-@click.option("--year", type=int, default=None, help="Năm số liệu. / Data year.")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
-              help="Ghi thêm tệp XLSX. / Also write an XLSX file.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_data_year_option
+@_xlsx_option
+@_json_option
 def rank(weights_file: str | None, wheres: tuple[str, ...], year: int | None,
          xlsx_path: str | None, as_json: bool) -> None:
     """Rank units."""
@@ -585,10 +592,9 @@ def rank(weights_file: str | None, wheres: tuple[str, ...], year: int | None,
               help="Tối thiểu mỗi đơn vị (đồng). / Minimum per unit.")
 @click.option("--max", "max_per_unit", type=click.IntRange(min=0), default=None,
               help="Tối đa mỗi đơn vị (đồng; 0 = không giới hạn). / Maximum per unit.")
-@click.option("--year", type=int, default=None, help="Năm số liệu. / Data year.")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
-              help="Ghi thêm tệp XLSX. / Also write an XLSX file.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_data_year_option
+@_xlsx_option
+@_json_option
 def allocate_cmd(budget: int, criteria_file: str | None, weights_file: str | None,
                  wheres: tuple[str, ...], min_per_unit: int | None, max_per_unit: int | None,
                  year: int | None, xlsx_path: str | None, as_json: bool) -> None:
@@ -606,7 +612,7 @@ def allocate_cmd(budget: int, criteria_file: str | None, weights_file: str | Non
 
 @cli.command("demo-zones", help="Tạo và nhập lớp vùng minh họa và phân loại vùng DTTS&MN minh họa."
              "\n\nGenerate and import the demo zone layers and ethnic-minority classes.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def demo_zones(as_json: bool) -> None:
     """Load the demo zones."""
     from povmap.zoning import load_demo_zones
@@ -618,18 +624,17 @@ def demo_zones(as_json: bool) -> None:
     _emit(doc, as_json, "\n".join(lines))
 
 
-@cli.group("export", help="Xuất bản đồ in (PNG/PDF), bộ trình chiếu (PPTX) và báo cáo cuối năm "
-             "(XLSX) cho cuộc họp.\n\nMeeting outputs: print maps, slide deck, year-end report.")
-def export_group() -> None:
-    """Export commands."""
+export_group = _subgroup("export", "Xuất bản đồ in (PNG/PDF), bộ trình chiếu (PPTX) và báo cáo "
+                         "cuối năm (XLSX) cho cuộc họp.\n\nMeeting outputs: print maps, slide "
+                         "deck, year-end report.")
 
 
 def _spec_from_options(options: dict[str, Any]) -> Any:
     from urllib.parse import parse_qsl, urlsplit
 
+    from analysis.viewstate import from_query
     from povexport.staticmap import MapSpec
     from povmap.exporting import with_defaults
-    from povmaps.viewstate import from_query
 
     spec = MapSpec()
     link = options.pop("link")
@@ -639,10 +644,7 @@ def _spec_from_options(options: dict[str, Any]) -> Any:
         if ignored:
             click.echo("Bỏ qua tham số không hợp lệ trong liên kết / ignored link parameters: "
                        + ", ".join(ignored), err=True)
-        spec = with_defaults(spec, indicator=state.indicator, year=state.year,
-                             geography=state.geography, level=state.level,
-                             scheme=state.scheme, k=state.k, palette=state.palette,
-                             breaks=state.breaks or None, unit=state.unit)
+        spec = MapSpec(**state.view())
     breaks = options.pop("breaks")
     if breaks:
         try:
@@ -665,7 +667,7 @@ def _spec_from_options(options: dict[str, Any]) -> Any:
 @click.option("--link", default=None, metavar="URL",
               help="Liên kết chia sẻ của bản đồ (mở lại đúng góc nhìn). / Shareable map link.")
 @click.option("--indicator", default=None, help="Mã chỉ tiêu, vd. poor_rate. / Indicator key.")
-@click.option("--year", type=int, default=None, help="Năm rà soát (mặc định: mới nhất). / Year.")
+@_latest_year_option
 @click.option("--geography", type=click.Choice(["collected", "current"]), default=None,
               help="collected = đơn vị thu thập; current = 95 xã, phường hiện nay.")
 @click.option("--level", type=click.Choice(["commune", "district"]), default=None)
@@ -681,7 +683,7 @@ def _spec_from_options(options: dict[str, Any]) -> Any:
 @click.option("--paper", type=click.Choice(["A4", "A3"]), default=None)
 @click.option("--orientation", type=click.Choice(["landscape", "portrait"]), default=None)
 @click.option("--dpi", type=click.IntRange(50, 600), default=None)
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def export_map_cmd(out: str, fmt: str | None, as_json: bool, **options: Any) -> None:
     """Render one map view to a file."""
     from povmap.exporting import export_map
@@ -697,9 +699,8 @@ def export_map_cmd(out: str, fmt: str | None, as_json: bool, **options: Any) -> 
 @click.option("--year", type=int, required=True, help="Năm rà soát. / Review year.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
               help="Tệp .xlsx. / Output .xlsx file.")
-@click.option("--boundary-version", type=click.Choice(["2021", "2024", "2025"]), default=None,
-              help="Phiên bản ranh giới của số liệu. / Boundary version of the data.")
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_boundary_version_option
+@_json_option
 def export_report_cmd(year: int, out: str, boundary_version: str | None, as_json: bool) -> None:
     """Write the year-end report workbook."""
     from povmap.exporting import export_report
@@ -712,11 +713,11 @@ def export_report_cmd(year: int, out: str, boundary_version: str | None, as_json
 
 @export_group.command("deck", help="Bộ trình chiếu cho Ban Chỉ đạo (PPTX, sửa được).\n\n"
                       "Steering-committee slide deck (editable PPTX).")
-@click.option("--year", type=int, default=None, help="Năm rà soát (mặc định: mới nhất). / Year.")
+@_latest_year_option
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
               help="Tệp .pptx. / Output .pptx file.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="In JSON ổn định. / Stable JSON output.")
+@_json_option
 def export_deck_cmd(year: int | None, out: str, lang: str, as_json: bool) -> None:
     """Write the slide deck."""
     from povmap.exporting import export_deck

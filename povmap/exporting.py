@@ -68,12 +68,20 @@ def provenance(data: StoreData, boundaries: Boundaries | None, version: str,
         approximate=bool(boundaries and boundaries.approximate), made_on=today)
 
 
-def _format_of(out: Path, fmt: str | None, valid: tuple[str, ...]) -> str:
+def _written(out: Path, fmt: str, payload: bytes) -> dict[str, Any]:
+    """Write ``payload`` to ``out`` atomically; the first keys of the export's document."""
+    atomic_write_bytes(out, payload)
+    return {"status": "written", "file": str(out), "format": fmt, "bytes": len(payload)}
+
+
+def _output(target: str | Path, fmt: str | None, valid: tuple[str, ...]) -> tuple[Path, str]:
+    """The output path and its format (``fmt``, else the file extension), checked."""
+    out = Path(target)
     chosen = (fmt or out.suffix.lstrip(".")).lower()
     if chosen not in valid:
         raise PovmapError(f"Định dạng không hợp lệ '{chosen}' / invalid format '{chosen}'. "
                           f"Valid: {', '.join(valid)} (--format, or the file extension).")
-    return chosen
+    return out, chosen
 
 
 def render_view(spec: MapSpec, data: StoreData, cfg: Settings,
@@ -93,17 +101,14 @@ def export_map(spec: MapSpec, out: str | Path, fmt: str | None = None,
     """Render one map view to a PNG or PDF file (``povmap export map``)."""
     cfg = cfg or settings()
     today = today or dt.date.today()
-    out = Path(out)
-    chosen = _format_of(out, fmt, ("png", "pdf"))
+    path, chosen = _output(out, fmt, ("png", "pdf"))
     spec.check()
     rendered = render_view(spec, store_data(cfg), cfg, today)
-    payload = rendered.to_bytes(chosen)
-    atomic_write_bytes(out, payload)
+    doc = _written(path, chosen, rendered.to_bytes(chosen))
     comp = rendered.composition
     cls = comp.classification
     w, h = spec.size_px()
-    return {"status": "written", "file": str(out), "format": chosen, "bytes": len(payload),
-            "title": comp.title, "indicator": spec.indicator, "year": comp.year,
+    return {**doc, "title": comp.title, "indicator": spec.indicator, "year": comp.year,
             "geography": spec.geography, "boundary_version": comp.values.version,
             "level": comp.values.level, "units": len(comp.values.values),
             "scheme": cls.scheme, "bins": list(cls.bins), "counts": list(cls.counts),
@@ -123,16 +128,13 @@ def export_report(year: int, out: str | Path, boundary_version: str | None = Non
     """Write the year-end report workbook (``povmap export report``)."""
     cfg = cfg or settings()
     today = today or dt.date.today()
-    out = Path(out)
-    _format_of(out, None, ("xlsx",))
+    path, fmt = _output(out, None, ("xlsx",))
     data = store_data(cfg)
     table = report_table(data.obs, year, boundary_version, data.crosswalks, cfg.province)
     prov = provenance(data, None, table.version, today, year)
-    payload = report_bytes(table, prov, cfg.province)
-    atomic_write_bytes(out, payload)
+    doc = _written(path, fmt, report_bytes(table, prov, cfg.province))
     totals = table.total()
-    return {"status": "written", "file": str(out), "format": "xlsx", "bytes": len(payload),
-            "year": year, "boundary_version": table.version, "units": len(table.units),
+    return {**doc, "year": year, "boundary_version": table.version, "units": len(table.units),
             "units_with_data": int(table.units["total_households"].notna().sum()),
             "totals": {k: (None if pd.isna(v) else float(v)) for k, v in totals.items()},
             "demo": prov.demo}
@@ -180,8 +182,7 @@ def export_deck(year: int | None, out: str | Path, lang: str = "vi",
     """Write the steering-committee deck (``povmap export deck``)."""
     cfg = cfg or settings()
     today = today or dt.date.today()
-    out = Path(out)
-    _format_of(out, None, ("pptx",))
+    path, fmt = _output(out, None, ("pptx",))
     data = store_data(cfg)
     year = year if year is not None else latest_year(data.obs)
     spec = MapSpec(indicator="poor_rate", year=year, lang=lang, dpi=150)
@@ -196,15 +197,13 @@ def export_deck(year: int | None, out: str | Path, lang: str = "vi",
     inputs = deck_inputs(data.obs, data.crosswalks, year, rendered.to_bytes("png"),
                          rendered.provenance, lang, progress_png, engine,
                          _task_rows(cfg, today), _zones(cfg, lang))
-    payload = deck_bytes(inputs)
-    atomic_write_bytes(out, payload)
+    doc = _written(path, fmt, deck_bytes(inputs))
     missing = [k for k, v in (("progress_map", inputs.progress_map),
                               ("target_chart", inputs.target_chart),
                               ("off_track", inputs.off_track), ("zones", inputs.zones),
                               ("late_tasks", inputs.late_tasks)) if v is None]
-    return {"status": "written", "file": str(out), "format": "pptx", "bytes": len(payload),
-            "year": year, "slides": 8, "not_available": missing, "demo": inputs.provenance.demo,
-            "approximate": inputs.provenance.approximate}
+    return {**doc, "year": year, "slides": 8, "not_available": missing,
+            "demo": inputs.provenance.demo, "approximate": inputs.provenance.approximate}
 
 
 def with_defaults(spec: MapSpec, **changes: Any) -> MapSpec:

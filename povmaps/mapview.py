@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis.classify import Classification, class_colours, class_labels, classify
 from analysis.mapdata import MapValues, map_values
+from analysis.viewstate import ViewState
 from povcore.i18n import decimals_of, format_change, format_number, format_value, t
 from povcore.indicators import get_indicator
 from povcore.units import get_version, registry
@@ -29,7 +30,6 @@ from povmaps.choropleth import (
     title_markup,
     units_group,
 )
-from povmaps.viewstate import ViewState
 
 
 @dataclass(frozen=True)

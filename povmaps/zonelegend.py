@@ -10,9 +10,9 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from analysis.viewstate import Notice
 from loaders.zones import ZONE_TYPES
 from povmaps.overlays import EM_STYLE, zone_style
-from povmaps.viewstate import Notice
 
 __all__ = ["ZONES_TOGGLE", "zone_legend_html"]
 

@@ -28,7 +28,7 @@ from loaders.boundary_file import (
     vn2000_tm3,
 )
 from povcore.coverage import coverage_defects
-from povcore.errors import PovmapError
+from povcore.errors import Issue, PovmapError
 
 GEOD = Geod(ellps="WGS84")
 BIEN_HOA = (106.84, 10.95)  # lon, lat
@@ -135,6 +135,14 @@ def _feature(code: object, geometry: dict | None, **props: object) -> dict:
 
 def _ring(*points: tuple[float, float]) -> dict:
     return {"type": "Polygon", "coordinates": [[*points, points[0]]]}
+
+
+def _only_issue(path: Path) -> Issue:
+    """The one issue of the error that reading ``path`` raises."""
+    with pytest.raises(PovmapError) as err:
+        read_boundary_file(path)
+    (issue,) = err.value.issues
+    return issue
 
 
 def _square(lon: float, lat: float, side: float = 0.01) -> dict:
@@ -257,9 +265,7 @@ def test_metres_without_crs_ask_for_assume_crs(tmp_path: Path) -> None:
     polygons = _grid(_tm3_origin())
     _write_without_crs(gpd.GeoDataFrame({"code": CODES}, geometry=polygons), path)
 
-    with pytest.raises(PovmapError) as err:
-        read_boundary_file(path)
-    (issue,) = err.value.issues
+    issue = _only_issue(path)
     assert "metres.shp has no CRS" in issue.message
     assert "EPSG:3405" in issue.hint
     assert "+lon_0=107.75" in issue.hint
@@ -380,9 +386,7 @@ def test_missing_code_column_lists_the_columns(tmp_path: Path) -> None:
                  "geometry": _square(106.8, 10.9)}]
     path = _write_geojson(tmp_path / "nocode.geojson", features)
 
-    with pytest.raises(PovmapError) as err:
-        read_boundary_file(path)
-    (issue,) = err.value.issues
+    issue = _only_issue(path)
     assert "No unit-code column found. Columns present: id_noi_bo, ten_xa" in issue.message
     assert "code_column=" in issue.hint
 
@@ -403,9 +407,7 @@ def test_geopackage_with_two_layers_needs_a_layer(tmp_path: Path) -> None:
         gpd.GeoDataFrame({"code": [code]}, geometry=[box(106.8, 10.9, 106.81, 10.91)],
                          crs="EPSG:4326").to_file(path, layer=layer)
 
-    with pytest.raises(PovmapError) as err:
-        read_boundary_file(path)
-    (issue,) = err.value.issues
+    issue = _only_issue(path)
     assert "The file has 2 layers; choose one: xa_2021, xa_2025" in issue.message
     assert "layer=" in issue.hint
 
@@ -424,9 +426,7 @@ def test_unreadable_files_name_the_file_and_formats(tmp_path: Path, name: str,
                                                     content: bytes) -> None:
     path = tmp_path / name
     path.write_bytes(content)
-    with pytest.raises(PovmapError) as err:
-        read_boundary_file(path)
-    (issue,) = err.value.issues
+    issue = _only_issue(path)
     assert issue.file == name
     assert f"{name} is unreadable or corrupt" in issue.message
     assert "GeoJSON (.geojson, .json)" in issue.hint

@@ -19,19 +19,7 @@ from analysis.mapdata import (
 from analysis.series import children
 from geodata.crosswalk import build_crosswalk
 from povcore.errors import PovmapError
-
-Row = tuple[str, str, int, str, float]
-
-
-def make_obs(rows: list[Row]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["unit_code", "boundary_version", "year", "indicator",
-                                       "value"])
-
-
-def weights(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["old_code", "new_code", "weight"]).assign(
-        method="test")
-
+from tests.frames import Row, make_obs, weights
 
 # 2024 → 2025 around Xuân Đông (26359) and Xuân Hòa (26446): old 26449 is split.
 CW_2024_2025 = weights([

@@ -20,13 +20,7 @@ from analysis.overview import (
 )
 from povcore.errors import PovmapError
 from povcore.units import registry
-
-Row = tuple[str, str, int, str, float]
-
-
-def make_obs(rows: list[Row]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["unit_code", "boundary_version", "year", "indicator",
-                                       "value"])
+from tests.frames import Row, make_obs
 
 
 def unit(code: str, version: str, year: int, **values: float) -> list[Row]:

@@ -11,7 +11,7 @@ from PIL import Image
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
-from povmaps.viewstate import ViewState
+from analysis.viewstate import ViewState
 
 
 @pytest.fixture(scope="module")

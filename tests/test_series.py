@@ -10,17 +10,7 @@ import pytest
 from analysis.series import children, parent, unit_series, unit_table
 from geodata.crosswalk import build_crosswalk
 from povcore.errors import PovmapError
-
-Row = tuple[str, str, int, str, float]
-
-
-def make_obs(rows: list[Row]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["unit_code", "boundary_version", "year", "indicator",
-                                       "value"])
-
-
-def weights(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["old_code", "new_code", "weight"])
+from tests.frames import Row, make_obs, weights
 
 
 def counts(code: str, version: str, year: int, poor: float, total: float) -> list[Row]:

@@ -181,8 +181,8 @@ def test_export_classes_equal_the_interactive_map(frame_2025, state_kwargs, k_ex
     """Same view → same shared Classification (bins, classes per unit, counts, colours)."""
     import pandas as pd
 
+    from analysis.viewstate import ViewState
     from geodata.crosswalk import build_crosswalk
-    from povmaps.viewstate import ViewState
 
     obs = pd.concat([ramp_obs(2023, "2021"), ramp_obs(2025, "2025")], ignore_index=True)
     crosswalks = {step: build_crosswalk(*step).weights
@@ -299,3 +299,19 @@ def test_rendered_map_matches_the_stored_reference_image(frame_2025):
     diff = np.abs(got - want).max(axis=2)
     assert diff.mean() < 2.0, f"mean difference {diff.mean():.2f}"
     assert np.quantile(diff, 0.995) <= 48, f"99.5th percentile {np.quantile(diff, 0.995)}"
+
+
+def test_print_spec_is_the_view_state_plus_the_sheet():
+    """MapSpec extends the interactive map's ViewState: same view fields, same defaults."""
+    from analysis.viewstate import ViewState, to_query
+
+    spec = MapSpec(indicator="poor_a", k=4, breaks=(1.0, 2.5, 5.0), unit="26068", lang="en",
+                   paper="A3", dpi=150)
+    assert spec.view() == {"indicator": "poor_a", "year": None, "geography": "collected",
+                           "level": "commune", "scheme": "quantiles", "k": 4,
+                           "palette": "YlOrRd", "breaks": (1.0, 2.5, 5.0), "unit": "26068"}
+    assert to_query(ViewState(**spec.view())) == {"ind": "poor_a", "k": "4",
+                                                  "brk": "1,2.5,5", "unit": "26068"}
+    again = MapSpec(**ViewState(indicator="poor_a", k=4).view())
+    assert (again.k, again.lang, again.paper, again.dpi) == (4, "vi", "A4", 300)
+    assert again.with_(lang="en").lang == "en"

@@ -1,10 +1,10 @@
-"""View state from links and typed manual breaks (povmaps.viewstate), no Streamlit."""
+"""View state from links and typed manual breaks (analysis.viewstate), no Streamlit."""
 
 from __future__ import annotations
 
 import pytest
 
-from povmaps.viewstate import (
+from analysis.viewstate import (
     BreaksError,
     ViewState,
     breaks_text,

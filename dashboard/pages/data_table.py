@@ -8,11 +8,11 @@ from numbers import Real
 import streamlit as st
 
 from analysis.classify import SCHEMES
+from analysis.viewstate import to_query
 from dashboard import controls, header
 from dashboard.context import map_context
 from dashboard.exports import table_csv, table_xlsx
 from povcore.i18n import decimals_of, format_number, t
-from povmaps.viewstate import to_query
 
 lang = header.lang()
 ctx = map_context(lang, "data")
@@ -46,7 +46,7 @@ def _number(places: int) -> Callable[[object], str]:
 st.dataframe(table.style.format(_number(decimals), subset=numbers)
              .format(_number(0), subset=ranks), hide_index=True, width="stretch")
 scheme = SCHEMES[state.scheme]
-scheme_label = scheme.label_en if lang == "en" else scheme.label_vi
+scheme_label = scheme.label(lang)
 selection = {t("col_indicator", lang): view.title, t("method", lang): view.method,
              t("scheme", lang): f"{scheme_label}, k = {view.classification.k}",
              "URL": "?" + "&".join(f"{k}={v}" for k, v in to_query(state).items())}

@@ -7,11 +7,11 @@ import streamlit as st
 
 from analysis.mapdata import available_years, map_values
 from analysis.overview import province_summary, province_trend, top_units
+from analysis.viewstate import ViewState
 from dashboard import data, header, plan_progress, print_export
 from povcore.i18n import format_change, format_number, format_value, t
 from povcore.indicators import get_indicator
 from povmaps.mapview import names_day
-from povmaps.viewstate import ViewState
 
 lang = header.lang()
 header.render()

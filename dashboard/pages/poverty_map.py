@@ -8,13 +8,13 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis.viewstate import BACK_PROVINCE, PROVINCE_ALL
 from dashboard import controls, data, header, panel, planning, print_export
 from dashboard.context import map_context
 from povcore.i18n import t
 from povmaps.choropleth import base_map, controls_group, overlays_control
 from povmaps.mapview import fit_target, zoom_target
 from povmaps.overlays import em_group, zone_groups
-from povmaps.viewstate import BACK_PROVINCE, PROVINCE_ALL
 from povmaps.zonelegend import ZONES_TOGGLE, zone_legend_html
 
 lang = header.lang()

@@ -11,7 +11,8 @@ import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Self
 
 from analysis.classify import MAX_CLASSES, MIN_CLASSES, PALETTES, SCHEMES
 from analysis.mapdata import GEOGRAPHIES
@@ -36,9 +37,17 @@ class ViewState:
     breaks: tuple[float, ...] = ()
     unit: str | None = None
 
-    def with_(self, **changes: object) -> ViewState:
+    def with_(self, **changes: object) -> Self:
         """A copy with ``changes``."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+    def view(self) -> dict[str, Any]:
+        """The view fields alone (a subclass's extra fields left out), by name.
+
+        >>> ViewState(k=4).view()["k"]
+        4
+        """
+        return {f.name: getattr(self, f.name) for f in fields(ViewState)}
 
 
 _KEYS = {"indicator": "ind", "year": "year", "geography": "geo", "level": "lvl",
@@ -133,7 +142,7 @@ def parse_breaks(text: str) -> tuple[float, ...]:
     >>> parse_breaks("10; 5; 20")
     Traceback (most recent call last):
     ...
-    povmaps.viewstate.BreaksError: Ngưỡng phải tăng dần: 5 đứng sau 10. Ví dụ: 1; 2,5; 5 / Breaks must increase: 5 comes after 10. Example: 1; 2.5; 5
+    analysis.viewstate.BreaksError: Ngưỡng phải tăng dần: 5 đứng sau 10. Ví dụ: 1; 2,5; 5 / Breaks must increase: 5 comes after 10. Example: 1; 2.5; 5
     """  # noqa: E501
     items = _items(text)
     values: list[float] = []
