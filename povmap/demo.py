@@ -35,6 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from geodata.crosswalk import membership
 from povcore.indicators import DEPRIVATIONS
 from povcore.units import registry, review_version
+from povexport.sheetheader import write_merged_header
 
 __all__ = ["DEMO_LABEL", "DEMO_YEARS", "DemoFile", "simulate", "write_demo_workbooks"]
 
@@ -209,42 +210,35 @@ class _Column:
     key: str | None  # count key, "<key>_rate", or None for unit columns
 
 
-def _layout_three_rows() -> list[_Column]:
-    cols = [_Column(("Tổng số hộ",), "total_households"),
-            _Column(("Hộ nghèo (chuẩn tỉnh)", "Tổng số"), "poor"),
-            _Column(("Hộ nghèo (chuẩn tỉnh)", "Tỷ lệ (%)"), "poor_rate"),
-            _Column(("Hộ nghèo (chuẩn tỉnh)", "Trong đó", "Hộ nghèo A"), "poor_a"),
-            _Column(("Hộ nghèo (chuẩn tỉnh)", "Trong đó", "Hộ nghèo B"), "poor_b"),
-            _Column(("Hộ cận nghèo", "Số hộ"), "near_poor"),
-            _Column(("Hộ cận nghèo", "Tỷ lệ (%)"), "near_poor_rate"),
-            _Column(("Theo chuẩn quốc gia", "Hộ nghèo", "Số hộ"), "poor_national"),
-            _Column(("Theo chuẩn quốc gia", "Hộ cận nghèo", "Số hộ"), "near_poor_national"),
-            _Column(("Chủ hộ DTTS", "Số hộ nghèo"), "poor_em_head"),
-            _Column(("Biến động trong năm", "Thoát nghèo"), "escaped"),
-            _Column(("Biến động trong năm", "Tái nghèo"), "fell_back"),
-            _Column(("Biến động trong năm", "Phát sinh mới"), "newly_poor")]
-    group = "Số hộ nghèo thiếu hụt các chỉ số dịch vụ xã hội cơ bản"
-    cols += [_Column((group, vi), f"deprived_{k}") for k, vi, _en in DEPRIVATIONS]
-    return cols
+# One row per count column: key, header path in the three-row layout (2021, 2023, 2025),
+# header path in the two-row layout with the forms' abbreviations (2022, 2024, 2026).
+_LAYOUT_TABLE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("total_households", ("Tổng số hộ",), ("Tổng số hộ dân cư",)),
+    ("poor", ("Hộ nghèo (chuẩn tỉnh)", "Tổng số"), ("HN", "SL")),
+    ("poor_rate", ("Hộ nghèo (chuẩn tỉnh)", "Tỷ lệ (%)"), ("HN", "TL (%)")),
+    ("poor_a", ("Hộ nghèo (chuẩn tỉnh)", "Trong đó", "Hộ nghèo A"), ("HN", "HN A")),
+    ("poor_b", ("Hộ nghèo (chuẩn tỉnh)", "Trong đó", "Hộ nghèo B"), ("HN", "HN B")),
+    ("near_poor", ("Hộ cận nghèo", "Số hộ"), ("HCN", "SL")),
+    ("near_poor_rate", ("Hộ cận nghèo", "Tỷ lệ (%)"), ("HCN", "TL (%)")),
+    ("poor_national", ("Theo chuẩn quốc gia", "Hộ nghèo", "Số hộ"), ("HN chuẩn quốc gia",)),
+    ("near_poor_national", ("Theo chuẩn quốc gia", "Hộ cận nghèo", "Số hộ"),
+     ("HCN chuẩn quốc gia",)),
+    ("poor_em_head", ("Chủ hộ DTTS", "Số hộ nghèo"), ("HN có chủ hộ DTTS",)),
+    ("escaped", ("Biến động trong năm", "Thoát nghèo"),
+     ("Biến động trong năm", "Số hộ thoát nghèo")),
+    ("fell_back", ("Biến động trong năm", "Tái nghèo"), ("Biến động trong năm", "Số hộ tái nghèo")),
+    ("newly_poor", ("Biến động trong năm", "Phát sinh mới"),
+     ("Biến động trong năm", "Hộ nghèo phát sinh")),
+)
+_DEPRIVED_GROUP = ("Số hộ nghèo thiếu hụt các chỉ số dịch vụ xã hội cơ bản",
+                   "Hộ nghèo thiếu hụt (số hộ)")
 
 
-def _layout_two_rows() -> list[_Column]:
-    cols = [_Column(("Tổng số hộ dân cư",), "total_households"),
-            _Column(("HN", "SL"), "poor"),
-            _Column(("HN", "TL (%)"), "poor_rate"),
-            _Column(("HN", "HN A"), "poor_a"),
-            _Column(("HN", "HN B"), "poor_b"),
-            _Column(("HCN", "SL"), "near_poor"),
-            _Column(("HCN", "TL (%)"), "near_poor_rate"),
-            _Column(("HN chuẩn quốc gia",), "poor_national"),
-            _Column(("HCN chuẩn quốc gia",), "near_poor_national"),
-            _Column(("HN có chủ hộ DTTS",), "poor_em_head"),
-            _Column(("Biến động trong năm", "Số hộ thoát nghèo"), "escaped"),
-            _Column(("Biến động trong năm", "Số hộ tái nghèo"), "fell_back"),
-            _Column(("Biến động trong năm", "Hộ nghèo phát sinh"), "newly_poor")]
-    group = "Hộ nghèo thiếu hụt (số hộ)"
-    cols += [_Column((group, vi), f"deprived_{k}") for k, vi, _en in DEPRIVATIONS]
-    return cols
+def _layout(three_rows: bool) -> list[_Column]:
+    """Value columns of the three-row or the two-row layout."""
+    cols = [_Column(three if three_rows else two, key) for key, three, two in _LAYOUT_TABLE]
+    group = _DEPRIVED_GROUP[0 if three_rows else 1]
+    return cols + [_Column((group, vi), f"deprived_{k}") for k, vi, _en in DEPRIVATIONS]
 
 
 def _cell_value(key: str, v: Values) -> float:
@@ -311,26 +305,7 @@ _SPECS = (_Spec(2021, "2021", True, True), _Spec(2022, "2021", False, False),
 
 def _write_header(ws: Worksheet, top: int, unit_cols: list[str], cols: list[_Column],
                   depth: int) -> None:
-    for j, text in enumerate(unit_cols, start=1):
-        ws.cell(top, j, text)
-        ws.merge_cells(start_row=top, start_column=j, end_row=top + depth - 1, end_column=j)
-    first = len(unit_cols) + 1
-    for level in range(depth):
-        j = 0
-        while j < len(cols):
-            path = cols[j].path
-            if level >= len(path):
-                j += 1
-                continue
-            end = j
-            while end + 1 < len(cols) and cols[end + 1].path[:level + 1] == path[:level + 1]:
-                end += 1
-            last = top + (depth - 1 if level == len(path) - 1 else level)
-            ws.cell(top + level, first + j, path[level])
-            if end > j or last > top + level:
-                ws.merge_cells(start_row=top + level, start_column=first + j, end_row=last,
-                               end_column=first + end)
-            j = end + 1
+    write_merged_header(ws, top, unit_cols, [c.path for c in cols], depth)
     for row in ws.iter_rows(min_row=top, max_row=top + depth - 1):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
@@ -356,7 +331,7 @@ def _sheet(wb: Workbook, spec: _Spec, rows: list[_Row]) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = f"Mẫu 7.1 năm {spec.year}"
-    cols = _layout_three_rows() if spec.three_rows else _layout_two_rows()
+    cols = _layout(spec.three_rows)
     unit_cols = (["STT", "Mã ĐVHC" if spec.three_rows else "Mã xã"] if spec.with_code
                  else ["STT"]) + (["Tên đơn vị"] if spec.three_rows else ["Xã, phường, thị trấn"])
     width = len(unit_cols) + len(cols)
