@@ -85,18 +85,49 @@ class _Commune:
     depriv: tuple[float, ...]
 
 
-def _commune(rng: random.Random, code: str, district: str, typ: str) -> _Commune:
+@dataclass(frozen=True)
+class _Pocket:
+    """A poverty pocket: end-2020 poor rate, poor-A share, poor-A yearly cut, EM share."""
+
+    rate: float
+    a_share: float
+    a_decline: tuple[float, float]
+    em_share: float
+
+
+_HARDEST = _Pocket(0.14, 0.80, (0.07, 0.11), 0.85)
+_HARD = _Pocket(0.10, 0.70, (0.10, 0.16), 0.75)
+#: Ethnic-minority border and upland units of former Bình Phước (2025 codes; DOMAIN.md §5,
+#: UNITS-2025.md): Bù Gia Mập and Đăk Ơ (S'tiêng, M'nông around Bù Gia Mập National Park),
+#: the Lộc Ninh and Bù Đốp border, Bù Đăng's S'tiêng / M'nông communes. The 2021 communes
+#: that became these units take the pocket's figures (demo choice, not official data).
+_POCKETS: dict[str, _Pocket] = {
+    "25222": _HARDEST, "25225": _HARDEST, "25399": _HARDEST, "25420": _HARDEST,
+    "25294": _HARDEST, "25309": _HARDEST,
+    "25279": _HARD, "25280": _HARD, "25308": _HARD, "25318": _HARD, "25402": _HARD,
+    "25405": _HARD, "25267": _HARD,
+}
+
+
+def _commune(rng: random.Random, code: str, district: str, typ: str,
+             pocket: _Pocket | None) -> _Commune:
     old_dn = code >= "25900"
     urban = typ in ("Phường", "Thị trấn")
     size = (2.2 if urban else 1.0) * rng.lognormvariate(0, 0.35)
-    factor = _DISTRICT_POVERTY.get(district, 1.0) * rng.lognormvariate(0, 0.35)
+    noise = rng.lognormvariate(0, 0.35)
+    factor = _DISTRICT_POVERTY.get(district, 1.0) * noise
     rate = (0.0041 if old_dn else 0.026) * factor * (0.5 if urban else 1.1)
     stagnant = rng.random() < 0.15
     decline = (-0.02, 0.04) if stagnant else (0.10, 0.20)
-    em = (0.07 if old_dn else 0.40) * _DISTRICT_EM.get(district, 1.0) * rng.uniform(0.6, 1.4)
-    a_share = (0.045 if old_dn else 0.55) * rng.uniform(0.5, 1.5)
-    if district in ("734", "736"):
-        a_share *= 2.0
+    em_draw = rng.uniform(0.6, 1.4)
+    em = (0.07 if old_dn else 0.40) * _DISTRICT_EM.get(district, 1.0) * em_draw
+    a_draw = rng.uniform(0.5, 1.5)
+    a_share = (0.045 if old_dn else 0.55) * a_draw * (2.0 if district in ("734", "736") else 1.0)
+    if pocket is not None:  # the same draws, damped around the pocket's figures
+        rate = pocket.rate * noise ** 0.25 * (0.5 if urban else 1.0)
+        a_share = pocket.a_share * (0.9 + 0.1 * a_draw)
+        decline = pocket.a_decline
+        em = pocket.em_share * (0.9 + 0.1 * em_draw)
     return _Commune(code, district, urban, old_dn, size, rate, min(a_share, 0.9),
                     min(em, 0.95), decline, (0.92 if old_dn else 0.8) * rng.uniform(0.7, 1.3),
                     (0.46 if old_dn else 0.7) * rng.uniform(0.8, 1.2),
@@ -105,7 +136,8 @@ def _commune(rng: random.Random, code: str, district: str, typ: str) -> _Commune
 
 def _communes(rng: random.Random) -> list[_Commune]:
     units = registry("75").units("2021", "commune")
-    out = [_commune(rng, str(c), str(p), str(t))
+    to_2025 = _mapping("2025")
+    out = [_commune(rng, str(c), str(p), str(t), _POCKETS.get(to_2025[str(c)]))
            for c, p, t in zip(units["code"], units["parent_code"], units["type"], strict=True)]
     for old_dn, total in ((True, _DN_HOUSEHOLDS), (False, _BP_HOUSEHOLDS)):
         group = [c for c in out if c.old_dn == old_dn]
