@@ -64,7 +64,8 @@ def test_status_map_and_tasks_page(app: AppServer, browser: Any) -> None:
     units = page.frame_locator(MAP_FRAME).locator(UNIT)
     expect(units).to_have_count(95, timeout=TIMEOUT_MS)  # phase 2026–2030: all 95
     _idle(page)
-    expect(page.get_by_text("Giảm 10 % hộ nghèo A so với cuối năm 2025")).to_be_visible()
+    # demo workbooks' province rows: poor A 4,704 (end-2025) → 4,198 (end-2026): −10.8 %
+    expect(page.get_by_text("Giảm 11 % hộ nghèo A so với cuối năm 2025")).to_be_visible()
     fills = set(units.evaluate_all("els => els.map(e => e.getAttribute('fill'))"))
     assert fills <= {"#1a9850", "#91cf60", "#fc8d59", "#d73027", "#9e9ac8"}
     assert len(fills) >= 2
