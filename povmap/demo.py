@@ -7,8 +7,11 @@ rows). The numbers are invented but plausible, anchored on the published end-202
 figures for old Đồng Nai (docs/DOMAIN.md §2): 3,718 poor households by the provincial
 standard (0.41 %), of which A 209 and B 3,509; 3,422 near-poor; by the national
 standard 1,710 poor and 1,259 near-poor; 358 poor households with an ethnic-minority
-head. Old Bình Phước has higher poverty, border districts most. Poor-A households fall
-10–20 % a year in most units, some units stagnate.
+head. Old Bình Phước has higher poverty, border districts most; its ethnic-minority border
+and upland units (:data:`_POCKETS`: Bù Gia Mập, Đăk Ơ, the Lộc Ninh and Bù Đốp border, Bù
+Đăng's S'tiêng / M'nông communes) start at 10–15 % poor at end-2020, mostly poor A, and
+fall to about 5–8.5 % by 2026 (poor-A rates of 5–6 % in the hardest six). Poor-A
+households fall 10–20 % a year in most units, some units stagnate.
 
 Values are simulated on the 281 communes of 2021 and summed onto the units of 2024 and
 2025 (Nov-2024 mergers; 2024 → 2025 membership, divided communes to their default
