@@ -33,6 +33,7 @@ from analysis.mapdata import Crosswalks, unit_counts
 from povcore.errors import PovmapError
 from povcore.units import get_version, registry
 from povexport.provenance import Provenance, version_phrase
+from povexport.sheetheader import write_merged_header
 
 COUNT_KEYS: tuple[str, ...] = ("total_households", "poor", "poor_a", "poor_b", "near_poor",
                                "poor_em_head", "escaped", "fell_back", "newly_poor")
@@ -225,30 +226,10 @@ def _title_rows(ws: Worksheet, table: ReportTable, provenance: Provenance, width
     ws.cell(7, width).alignment = Alignment(horizontal="right")
 
 
-def _merge(ws: Worksheet, r0: int, c0: int, r1: int, c1: int, text: str) -> None:
-    ws.cell(r0, c0, text)
-    if r1 > r0 or c1 > c0:
-        ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
-
-
 def _header(ws: Worksheet, cols: Sequence[Column]) -> None:
     top, depth = _HEADER_TOP, _HEADER_DEPTH
-    for j, text in enumerate(UNIT_HEADERS, start=1):
-        _merge(ws, top, j, top + depth - 1, j, text)
+    write_merged_header(ws, top, UNIT_HEADERS, [c.path for c in cols], depth)
     first = len(UNIT_HEADERS) + 1
-    for level in range(depth):
-        j = 0
-        while j < len(cols):
-            path = cols[j].path
-            if level >= len(path):
-                j += 1
-                continue
-            end = j
-            while end + 1 < len(cols) and cols[end + 1].path[:level + 1] == path[:level + 1]:
-                end += 1
-            last_row = top + depth - 1 if level == len(path) - 1 else top + level
-            _merge(ws, top + level, first + j, last_row, first + end, path[level])
-            j = end + 1
     numbering = top + depth
     for j in range(1, first + len(cols)):
         ws.cell(numbering, j, f"({j})")

@@ -7,8 +7,11 @@ rows). The numbers are invented but plausible, anchored on the published end-202
 figures for old Đồng Nai (docs/DOMAIN.md §2): 3,718 poor households by the provincial
 standard (0.41 %), of which A 209 and B 3,509; 3,422 near-poor; by the national
 standard 1,710 poor and 1,259 near-poor; 358 poor households with an ethnic-minority
-head. Old Bình Phước has higher poverty, border districts most. Poor-A households fall
-10–20 % a year in most units, some units stagnate.
+head. Old Bình Phước has higher poverty, border districts most; its ethnic-minority border
+and upland units (:data:`_POCKETS`: Bù Gia Mập, Đăk Ơ, the Lộc Ninh and Bù Đốp border, Bù
+Đăng's S'tiêng / M'nông communes) start at 10–15 % poor at end-2020, mostly poor A, and
+fall to about 5–8.5 % by 2026 (poor-A rates of 5–6 % in the hardest six). Poor-A
+households fall 10–20 % a year in most units, some units stagnate.
 
 Values are simulated on the 281 communes of 2021 and summed onto the units of 2024 and
 2025 (Nov-2024 mergers; 2024 → 2025 membership, divided communes to their default
@@ -35,6 +38,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from geodata.crosswalk import membership
 from povcore.indicators import DEPRIVATIONS
 from povcore.units import registry, review_version
+from povexport.sheetheader import write_merged_header
 
 __all__ = ["DEMO_LABEL", "DEMO_YEARS", "DemoFile", "simulate", "write_demo_workbooks"]
 
@@ -84,18 +88,49 @@ class _Commune:
     depriv: tuple[float, ...]
 
 
-def _commune(rng: random.Random, code: str, district: str, typ: str) -> _Commune:
+@dataclass(frozen=True)
+class _Pocket:
+    """A poverty pocket: end-2020 poor rate, poor-A share, poor-A yearly cut, EM share."""
+
+    rate: float
+    a_share: float
+    a_decline: tuple[float, float]
+    em_share: float
+
+
+_HARDEST = _Pocket(0.14, 0.80, (0.07, 0.11), 0.85)
+_HARD = _Pocket(0.10, 0.70, (0.10, 0.16), 0.75)
+#: Ethnic-minority border and upland units of former Bình Phước (2025 codes; DOMAIN.md §5,
+#: UNITS-2025.md): Bù Gia Mập and Đăk Ơ (S'tiêng, M'nông around Bù Gia Mập National Park),
+#: the Lộc Ninh and Bù Đốp border, Bù Đăng's S'tiêng / M'nông communes. The 2021 communes
+#: that became these units take the pocket's figures (demo choice, not official data).
+_POCKETS: dict[str, _Pocket] = {
+    "25222": _HARDEST, "25225": _HARDEST, "25399": _HARDEST, "25420": _HARDEST,
+    "25294": _HARDEST, "25309": _HARDEST,
+    "25279": _HARD, "25280": _HARD, "25308": _HARD, "25318": _HARD, "25402": _HARD,
+    "25405": _HARD, "25267": _HARD,
+}
+
+
+def _commune(rng: random.Random, code: str, district: str, typ: str,
+             pocket: _Pocket | None) -> _Commune:
     old_dn = code >= "25900"
     urban = typ in ("Phường", "Thị trấn")
     size = (2.2 if urban else 1.0) * rng.lognormvariate(0, 0.35)
-    factor = _DISTRICT_POVERTY.get(district, 1.0) * rng.lognormvariate(0, 0.35)
+    noise = rng.lognormvariate(0, 0.35)
+    factor = _DISTRICT_POVERTY.get(district, 1.0) * noise
     rate = (0.0041 if old_dn else 0.026) * factor * (0.5 if urban else 1.1)
     stagnant = rng.random() < 0.15
     decline = (-0.02, 0.04) if stagnant else (0.10, 0.20)
-    em = (0.07 if old_dn else 0.40) * _DISTRICT_EM.get(district, 1.0) * rng.uniform(0.6, 1.4)
-    a_share = (0.045 if old_dn else 0.55) * rng.uniform(0.5, 1.5)
-    if district in ("734", "736"):
-        a_share *= 2.0
+    em_draw = rng.uniform(0.6, 1.4)
+    em = (0.07 if old_dn else 0.40) * _DISTRICT_EM.get(district, 1.0) * em_draw
+    a_draw = rng.uniform(0.5, 1.5)
+    a_share = (0.045 if old_dn else 0.55) * a_draw * (2.0 if district in ("734", "736") else 1.0)
+    if pocket is not None:  # the same draws, damped around the pocket's figures
+        rate = pocket.rate * noise ** 0.25 * (0.5 if urban else 1.0)
+        a_share = pocket.a_share * (0.9 + 0.1 * a_draw)
+        decline = pocket.a_decline
+        em = pocket.em_share * (0.9 + 0.1 * em_draw)
     return _Commune(code, district, urban, old_dn, size, rate, min(a_share, 0.9),
                     min(em, 0.95), decline, (0.92 if old_dn else 0.8) * rng.uniform(0.7, 1.3),
                     (0.46 if old_dn else 0.7) * rng.uniform(0.8, 1.2),
@@ -104,7 +139,8 @@ def _commune(rng: random.Random, code: str, district: str, typ: str) -> _Commune
 
 def _communes(rng: random.Random) -> list[_Commune]:
     units = registry("75").units("2021", "commune")
-    out = [_commune(rng, str(c), str(p), str(t))
+    to_2025 = _mapping("2025")
+    out = [_commune(rng, str(c), str(p), str(t), _POCKETS.get(to_2025[str(c)]))
            for c, p, t in zip(units["code"], units["parent_code"], units["type"], strict=True)]
     for old_dn, total in ((True, _DN_HOUSEHOLDS), (False, _BP_HOUSEHOLDS)):
         group = [c for c in out if c.old_dn == old_dn]
@@ -209,42 +245,35 @@ class _Column:
     key: str | None  # count key, "<key>_rate", or None for unit columns
 
 
-def _layout_three_rows() -> list[_Column]:
-    cols = [_Column(("Tổng số hộ",), "total_households"),
-            _Column(("Hộ nghèo (chuẩn tỉnh)", "Tổng số"), "poor"),
-            _Column(("Hộ nghèo (chuẩn tỉnh)", "Tỷ lệ (%)"), "poor_rate"),
-            _Column(("Hộ nghèo (chuẩn tỉnh)", "Trong đó", "Hộ nghèo A"), "poor_a"),
-            _Column(("Hộ nghèo (chuẩn tỉnh)", "Trong đó", "Hộ nghèo B"), "poor_b"),
-            _Column(("Hộ cận nghèo", "Số hộ"), "near_poor"),
-            _Column(("Hộ cận nghèo", "Tỷ lệ (%)"), "near_poor_rate"),
-            _Column(("Theo chuẩn quốc gia", "Hộ nghèo", "Số hộ"), "poor_national"),
-            _Column(("Theo chuẩn quốc gia", "Hộ cận nghèo", "Số hộ"), "near_poor_national"),
-            _Column(("Chủ hộ DTTS", "Số hộ nghèo"), "poor_em_head"),
-            _Column(("Biến động trong năm", "Thoát nghèo"), "escaped"),
-            _Column(("Biến động trong năm", "Tái nghèo"), "fell_back"),
-            _Column(("Biến động trong năm", "Phát sinh mới"), "newly_poor")]
-    group = "Số hộ nghèo thiếu hụt các chỉ số dịch vụ xã hội cơ bản"
-    cols += [_Column((group, vi), f"deprived_{k}") for k, vi, _en in DEPRIVATIONS]
-    return cols
+# One row per count column: key, header path in the three-row layout (2021, 2023, 2025),
+# header path in the two-row layout with the forms' abbreviations (2022, 2024, 2026).
+_LAYOUT_TABLE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("total_households", ("Tổng số hộ",), ("Tổng số hộ dân cư",)),
+    ("poor", ("Hộ nghèo (chuẩn tỉnh)", "Tổng số"), ("HN", "SL")),
+    ("poor_rate", ("Hộ nghèo (chuẩn tỉnh)", "Tỷ lệ (%)"), ("HN", "TL (%)")),
+    ("poor_a", ("Hộ nghèo (chuẩn tỉnh)", "Trong đó", "Hộ nghèo A"), ("HN", "HN A")),
+    ("poor_b", ("Hộ nghèo (chuẩn tỉnh)", "Trong đó", "Hộ nghèo B"), ("HN", "HN B")),
+    ("near_poor", ("Hộ cận nghèo", "Số hộ"), ("HCN", "SL")),
+    ("near_poor_rate", ("Hộ cận nghèo", "Tỷ lệ (%)"), ("HCN", "TL (%)")),
+    ("poor_national", ("Theo chuẩn quốc gia", "Hộ nghèo", "Số hộ"), ("HN chuẩn quốc gia",)),
+    ("near_poor_national", ("Theo chuẩn quốc gia", "Hộ cận nghèo", "Số hộ"),
+     ("HCN chuẩn quốc gia",)),
+    ("poor_em_head", ("Chủ hộ DTTS", "Số hộ nghèo"), ("HN có chủ hộ DTTS",)),
+    ("escaped", ("Biến động trong năm", "Thoát nghèo"),
+     ("Biến động trong năm", "Số hộ thoát nghèo")),
+    ("fell_back", ("Biến động trong năm", "Tái nghèo"), ("Biến động trong năm", "Số hộ tái nghèo")),
+    ("newly_poor", ("Biến động trong năm", "Phát sinh mới"),
+     ("Biến động trong năm", "Hộ nghèo phát sinh")),
+)
+_DEPRIVED_GROUP = ("Số hộ nghèo thiếu hụt các chỉ số dịch vụ xã hội cơ bản",
+                   "Hộ nghèo thiếu hụt (số hộ)")
 
 
-def _layout_two_rows() -> list[_Column]:
-    cols = [_Column(("Tổng số hộ dân cư",), "total_households"),
-            _Column(("HN", "SL"), "poor"),
-            _Column(("HN", "TL (%)"), "poor_rate"),
-            _Column(("HN", "HN A"), "poor_a"),
-            _Column(("HN", "HN B"), "poor_b"),
-            _Column(("HCN", "SL"), "near_poor"),
-            _Column(("HCN", "TL (%)"), "near_poor_rate"),
-            _Column(("HN chuẩn quốc gia",), "poor_national"),
-            _Column(("HCN chuẩn quốc gia",), "near_poor_national"),
-            _Column(("HN có chủ hộ DTTS",), "poor_em_head"),
-            _Column(("Biến động trong năm", "Số hộ thoát nghèo"), "escaped"),
-            _Column(("Biến động trong năm", "Số hộ tái nghèo"), "fell_back"),
-            _Column(("Biến động trong năm", "Hộ nghèo phát sinh"), "newly_poor")]
-    group = "Hộ nghèo thiếu hụt (số hộ)"
-    cols += [_Column((group, vi), f"deprived_{k}") for k, vi, _en in DEPRIVATIONS]
-    return cols
+def _layout(three_rows: bool) -> list[_Column]:
+    """Value columns of the three-row or the two-row layout."""
+    cols = [_Column(three if three_rows else two, key) for key, three, two in _LAYOUT_TABLE]
+    group = _DEPRIVED_GROUP[0 if three_rows else 1]
+    return cols + [_Column((group, vi), f"deprived_{k}") for k, vi, _en in DEPRIVATIONS]
 
 
 def _cell_value(key: str, v: Values) -> float:
@@ -311,26 +340,7 @@ _SPECS = (_Spec(2021, "2021", True, True), _Spec(2022, "2021", False, False),
 
 def _write_header(ws: Worksheet, top: int, unit_cols: list[str], cols: list[_Column],
                   depth: int) -> None:
-    for j, text in enumerate(unit_cols, start=1):
-        ws.cell(top, j, text)
-        ws.merge_cells(start_row=top, start_column=j, end_row=top + depth - 1, end_column=j)
-    first = len(unit_cols) + 1
-    for level in range(depth):
-        j = 0
-        while j < len(cols):
-            path = cols[j].path
-            if level >= len(path):
-                j += 1
-                continue
-            end = j
-            while end + 1 < len(cols) and cols[end + 1].path[:level + 1] == path[:level + 1]:
-                end += 1
-            last = top + (depth - 1 if level == len(path) - 1 else level)
-            ws.cell(top + level, first + j, path[level])
-            if end > j or last > top + level:
-                ws.merge_cells(start_row=top + level, start_column=first + j, end_row=last,
-                               end_column=first + end)
-            j = end + 1
+    write_merged_header(ws, top, unit_cols, [c.path for c in cols], depth)
     for row in ws.iter_rows(min_row=top, max_row=top + depth - 1):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
@@ -356,7 +366,7 @@ def _sheet(wb: Workbook, spec: _Spec, rows: list[_Row]) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = f"Mẫu 7.1 năm {spec.year}"
-    cols = _layout_three_rows() if spec.three_rows else _layout_two_rows()
+    cols = _layout(spec.three_rows)
     unit_cols = (["STT", "Mã ĐVHC" if spec.three_rows else "Mã xã"] if spec.with_code
                  else ["STT"]) + (["Tên đơn vị"] if spec.three_rows else ["Xã, phường, thị trấn"])
     width = len(unit_cols) + len(cols)

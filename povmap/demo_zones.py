@@ -3,7 +3,8 @@
 Invented but plausible, placed over the real areas named in docs/DOMAIN.md §5 using
 the public unit centroids of the registry (``povcore/data/units_75.csv``):
 
-* special-use forests — Cát Tiên National Park around Đak Lua / Nam Cát Tiên / Tà Lài,
+* special-use forests — Cát Tiên National Park around Đak Lua / Nam Cát Tiên / Tà Lài
+  and its part in former Bình Phước (Bù Đăng, now Phước Sơn),
   the Đồng Nai Culture and Nature Reserve around Trị An lake and Phú Lý, Bù Gia Mập
   National Park (with an enclave left out as a hole);
 * floods along the upper Đồng Nai and La Ngà rivers and the lower Đồng Nai (Biên Hòa,
@@ -92,7 +93,23 @@ def _strip(code: str, length: float, width: float, angle: float) -> BaseGeometry
     return LineString([(x - dx, y - dy), (x + dx, y + dy)]).buffer(width, cap_style="flat")
 
 
-def _forests(rng: random.Random) -> list[_Zone]:
+#: Cát Tiên National Park in former Bình Phước: 4,469 ha in Bù Đăng (Đăng Hà, now in xã
+#: Phước Sơn 25420) of the park's 70,546 ha (park figures as published by the tourism site
+#: dalattrip.com, "Vườn Quốc Gia Cát Tiên"). Placed south-west of the unit's centroid, by
+#: the Đồng Nai river facing Đak Lua: offset in metres (EPSG:32648) and radius of a disc of
+#: about 4,469 ha.
+_CAT_TIEN_BP = ("25420", (-4650.0, -7900.0), 3770.0)
+
+
+def _cat_tien_binh_phuoc(rng: random.Random) -> _Zone:
+    code, (dx, dy), radius = _CAT_TIEN_BP
+    x, y = _xy(code)
+    return _Zone("Vườn quốc gia Cát Tiên (phần Bình Phước cũ)", _DEMO_BASIS, 140, 40,
+                 "Ổn định tại chỗ", "Chưa thực hiện", 2023,
+                 _blob(rng, (x + dx, y + dy), radius, 0.1))
+
+
+def _forests(rng: random.Random, extra: random.Random) -> list[_Zone]:
     bu_gia_map = _blob(rng, _xy("25222"), 9000, 0.15)
     enclave = _blob(rng, _xy("25222"), 1500, 0.1)
     return [
@@ -103,6 +120,7 @@ def _forests(rng: random.Random) -> list[_Zone]:
               240, "Xen ghép", "Chưa thực hiện", 2023, _around(rng, ("26170", "26173"), 7000)),
         _Zone("Vườn quốc gia Bù Gia Mập", _DEMO_BASIS, 310, 95,
               "Ổn định tại chỗ", "Đang thực hiện", 2022, bu_gia_map.difference(enclave)),
+        _cat_tien_binh_phuoc(extra),
     ]
 
 
@@ -168,7 +186,8 @@ def write_demo_zone_files(folder: Path, seed: int = 2030) -> dict[str, Path]:
     """
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    layers = {"special_use_forest": _forests(rng), **_hazards(rng)}
+    # A second generator for zones added later, so the earlier zones keep their shapes.
+    layers = {"special_use_forest": _forests(rng, random.Random(seed + 1)), **_hazards(rng)}
     out: dict[str, Path] = {}
     for key, zones in layers.items():
         path = folder / f"vung_minh_hoa_{key}.geojson"

@@ -2,8 +2,8 @@
 
 The demo data (poverty values, zone layers, ethnic-minority classes) is imported once
 by ``povmap demo``; the page must list the same units and amounts as ``povmap allocate``
-for the same filter (the plan's example with the poor-A threshold lowered to 0.5 %,
-because the demo's poor-A rates stay below about 2 %).
+for the same filter (the plan's example: poor-A rate ≥ 5 %, in a flood zone or a
+special-use forest, ethnic-minority commune).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "pages/prioritise.py"
-DEMO_WHERE = ["poor_a_rate>=0.5", "share_flood>0|share_special_use_forest>0", "em_commune==1"]
+DEMO_WHERE = ["poor_a_rate>=5", "share_flood>0|share_special_use_forest>0", "em_commune==1"]
 
 
 def _povmap(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -73,8 +73,8 @@ def test_page_cli_and_xlsx_agree_on_the_demo_filter(demo_env: dict[str, str],
     cli = json.loads(_povmap(demo_env, "allocate", "--budget", "20000000000", *wheres,
                              "--json").stdout)
     codes = [u["unit_code"] for u in cli["units"]]
-    assert codes  # non-empty: Bù Gia Mập and Đăk Ơ at least
-    assert {"25222", "25225"} <= set(codes)
+    # Bù Gia Mập, Đăk Ơ (Bù Gia Mập park), Phước Sơn (Cát Tiên), all poor-A ≥ 5 % and EM
+    assert sorted(codes) == ["25222", "25225", "25420"]
     assert list(table["Mã"]) == codes
     assert list(table["Phân bổ (đồng)"]) == [u["amount_vnd"] for u in cli["units"]]
     assert int(table["Phân bổ (đồng)"].sum()) == 20_000_000_000

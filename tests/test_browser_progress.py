@@ -64,14 +64,15 @@ def test_status_map_and_tasks_page(app: AppServer, browser: Any) -> None:
     units = page.frame_locator(MAP_FRAME).locator(UNIT)
     expect(units).to_have_count(95, timeout=TIMEOUT_MS)  # phase 2026–2030: all 95
     _idle(page)
-    expect(page.get_by_text("Giảm 10 % hộ nghèo A so với cuối năm 2025")).to_be_visible()
+    # demo workbooks' province rows: poor A 4,704 (end-2025) → 4,198 (end-2026): −10.8 %
+    expect(page.get_by_text("Giảm 11 % hộ nghèo A so với cuối năm 2025")).to_be_visible()
     fills = set(units.evaluate_all("els => els.map(e => e.getAttribute('fill'))"))
     assert fills <= {"#1a9850", "#91cf60", "#fc8d59", "#d73027", "#9e9ac8"}
     assert len(fills) >= 2
-    # zone overlays (the demo's 15 zones, 48 EM communes), each toggled in a layer control
+    # zone overlays (the demo's 16 zones, 48 EM communes), each toggled in a layer control
     frame = page.frame_locator(MAP_FRAME)
     zones = frame.locator("path.povmap-zone")
-    expect(zones).to_have_count(15, timeout=TIMEOUT_MS)
+    expect(zones).to_have_count(16, timeout=TIMEOUT_MS)
     expect(frame.locator("path.povmap-em")).to_have_count(48)
     control = frame.locator(".leaflet-control-layers")
     control.hover()
@@ -86,7 +87,7 @@ def test_status_map_and_tasks_page(app: AppServer, browser: Any) -> None:
     expect(frame.locator("path.povmap-zone-special_use_forest")).to_have_count(0)
     expect(zones).to_have_count(12)
     forest.check()
-    expect(frame.locator("path.povmap-zone-special_use_forest")).to_have_count(3)
+    expect(frame.locator("path.povmap-zone-special_use_forest")).to_have_count(4)
     expect(frame.locator(".povmap-frame-overlays .povmap-overlay-legend")).to_contain_text(
         "Rừng đặc dụng")  # in the map frame
     expect(frame.locator(".povmap-frame-legend")).to_contain_text("chưa đủ số liệu")

@@ -97,3 +97,33 @@ def test_label_and_determinism(tmp_path: Path, demo: dict[int, ParsedImport]) ->
     assert DEMO_LABEL in str(ws["A2"].value)
     other = write_demo_workbooks(tmp_path / "c", seed=7)
     assert read_values(other[0].path).values["value"].sum() != demo[2021].values["value"].sum()
+
+
+def _unit_rows(path: Path) -> dict[str, tuple[int, int, int]]:
+    """Code → (total households, poor, poor A) read straight from a 2025-version workbook."""
+    ws = load_workbook(path, read_only=True).active
+    assert ws is not None
+    return {str(r[1]): (int(r[3]), int(r[4]), int(r[6]))  # B code, D total, E poor, G poor A
+            for r in ws.iter_rows(values_only=True)
+            if isinstance(r[1], str) and r[1].isdigit() and len(r[1]) == 5}
+
+
+POCKETS_2026 = {"25222", "25225", "25294", "25309", "25399", "25420"}
+
+
+def test_ethnic_minority_border_pockets_are_poor_a_above_5_percent(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    files = {f.year: f.path for f in write_demo_workbooks(tmp_path_factory.mktemp("pockets"))}
+    for year, low, high in ((2025, 6.0, 7.0), (2026, 5.4, 6.3)):
+        rows = _unit_rows(files[year])
+        assert len(rows) == 95
+        rate_a = {c: 100 * a / t for c, (t, _p, a) in rows.items()}
+        assert {c for c, r in rate_a.items() if r >= 5} == POCKETS_2026, year
+        assert all(low <= rate_a[c] <= high for c in POCKETS_2026), year
+        # old Đồng Nai stays very low (end-2020 anchor 209 poor-A households of ~900,000)
+        assert max(r for c, r in rate_a.items() if c >= "25900") < 0.1
+    rows = _unit_rows(files[2026])
+    for code in POCKETS_2026:
+        total, poor, poor_a = rows[code]
+        assert 7.0 <= 100 * poor / total <= 8.5, code
+        assert poor_a > poor / 2, code  # poor A the larger part of the poor there

@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.realdata, pytest.mark.slow]
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 90_000
-WHERE = ("?where=poor_a_rate%3E%3D0.5&where=share_flood%3E0%7Cshare_special_use_forest%3E0"
+WHERE = ("?where=poor_a_rate%3E%3D5&where=share_flood%3E0%7Cshare_special_use_forest%3E0"
          "&where=em_commune%3D%3D1")
 # A point of the element that the element itself receives (not a hole, not a neighbour).
 _OWN_POINT_JS = """(el) => {
@@ -43,7 +43,7 @@ _OWN_POINT_JS = """(el) => {
     }
     return null;
 }"""
-N_DEMO_ZONES = 15  # 3 special-use forests, 5 floods, 3 flash floods, 4 erosion sites
+N_DEMO_ZONES = 16  # 4 special-use forests, 5 floods, 3 flash floods, 4 erosion sites
 
 
 @pytest.fixture(scope="module")
@@ -77,11 +77,11 @@ def test_zone_overlays_ranking_layer_and_zone_popup(app: AppServer,
     units.first.wait_for(timeout=TIMEOUT_MS)
     expect(units).to_have_count(95, timeout=TIMEOUT_MS)
     expect(frame.locator("path.povmap-zone")).to_have_count(N_DEMO_ZONES, timeout=TIMEOUT_MS)
-    expect(frame.locator("path.povmap-zone-special_use_forest")).to_have_count(3)
+    expect(frame.locator("path.povmap-zone-special_use_forest")).to_have_count(4)
     assert frame.locator("path.povmap-em").count() == 48  # demo EM communes
     selected = units.evaluate_all(
         "ps => ps.filter(p => p.getAttribute('fill') === '#d7301f').length")
-    assert selected == 3
+    assert selected == 3  # Bù Gia Mập, Đăk Ơ, Phước Sơn: poor-A ≥ 5 %, forest, EM
     legend = frame.locator(".povmap-frame-overlays .povmap-overlay-legend")  # in the map
     expect(legend).to_contain_text("Rừng đặc dụng")
     expect(legend).to_contain_text("Sạt lở bờ sông")
