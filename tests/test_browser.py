@@ -19,25 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browserkit import MAP_FRAME, OWN_POINT_JS, UNIT, serve_app, wait_script_idle
 from playwright.sync_api import expect
 
-from dashboard.launch import (
-    ARTEFACTS,
-    ROOT,
-    AppServer,
-    AppStartError,
-    is_local,
-    start_app,
-    stop_app,
-)
+from dashboard.launch import ARTEFACTS, ROOT, AppServer, block_off_host, is_local
 from povcore.i18n import t
 from povcore.indicators import get_indicator
 from povcore.units import registry
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata, pytest.mark.slow]
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-UNIT = "path.povmap-unit"
 # Inside the map frame (Leaflet controls carried by the units group, choropleth.js).
 MAP_TITLE = ".leaflet-container .povmap-frame-title .povmap-title-text"
 LOAD_TIMEOUT_MS = 90_000
@@ -57,22 +48,6 @@ _PATH_CODES_JS = """() => Array.from(document.querySelectorAll('path.povmap-unit
     }));
     return code;
 })"""
-# A point of the element that the element itself receives (a polygon's bounding-box
-# centre may lie in a neighbour); relative to the element's box, for a real click.
-_OWN_POINT_JS = """(el) => {
-    const r = el.getBoundingClientRect();
-    for (let n = 2; n <= 32; n *= 2) {
-        for (let i = 1; i < n; i += 1) {
-            for (let j = 1; j < n; j += 1) {
-                const x = r.left + r.width * i / n, y = r.top + r.height * j / n;
-                if (el.ownerDocument.elementFromPoint(x, y) === el) {
-                    return {x: x - r.left, y: y - r.top};
-                }
-            }
-        }
-    }
-    return null;
-}"""
 
 
 @dataclass
@@ -87,6 +62,16 @@ class Session:
 
     def goto(self, path: str = "/") -> None:
         self.page.goto(self.base_url + path, wait_until="domcontentloaded")
+
+    def open_map(self, path: str = "/", n_units: int = N_2025) -> None:
+        """Open ``path`` and wait for its map of ``n_units`` polygons."""
+        self.goto(path)
+        self.wait_for_map(n_units)
+
+    def assert_clean(self) -> None:
+        """No traceback on the page, no script error, no request off 127.0.0.1."""
+        _no_traceback(self)
+        _assert_local_only(self)
 
     @property
     def frame(self) -> Any:
@@ -111,10 +96,7 @@ class Session:
         # previous run's counter lingers until the run ends.
         self.page.locator("#povmap-runs").first.wait_for(state="attached",
                                                           timeout=RUN_TIMEOUT_MS)
-        self.page.wait_for_function(
-            "() => { const a = document.querySelector('[data-test-script-state]');"
-            " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
-            timeout=RUN_TIMEOUT_MS)
+        wait_script_idle(self.page, RUN_TIMEOUT_MS)
 
     def wait_for_run_after(self, runs_before: int) -> None:
         """Wait for a script run newer than ``runs_before`` to finish."""
@@ -140,14 +122,7 @@ class Session:
 @pytest.fixture(scope="session")
 def app(shared_geodata: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     """The real app on a free port, with demo data and the shared boundaries."""
-    ARTEFACTS.mkdir(exist_ok=True)
-    data_dir = tmp_path_factory.mktemp("browser") / "data"
-    try:
-        server = start_app(data_dir, shared_geodata, ARTEFACTS / "browser_streamlit.log")
-    except AppStartError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield server
-    stop_app(server)
+    yield from serve_app(tmp_path_factory, "browser_streamlit", shared_geodata)
 
 
 def _new_session(browser: Any, app: AppServer, width: int = 1400, height: int = 1000,
@@ -157,19 +132,11 @@ def _new_session(browser: Any, app: AppServer, width: int = 1400, height: int = 
                                   service_workers="block", locale="vi-VN")
     session = Session(context, None, app.url)
 
-    def guard(route: Any) -> None:
-        url = route.request.url
-        if is_local(url):
-            route.continue_()
-        else:
-            session.blocked.append(url)
-            route.abort()
-
     def guard_ws(ws: Any) -> None:
         session.blocked.append(ws.url)
         ws.close()
 
-    context.route("**/*", guard)
+    block_off_host(context, session.blocked)
     context.route_web_socket(lambda url: not is_local(url), guard_ws)
     session.page = context.new_page()
     session.page.on("pageerror", lambda exc: session.page_errors.append(str(exc)))
@@ -199,8 +166,7 @@ def _select_year(s: Session, year: int) -> None:
 
 def test_default_view_then_2022_review(session: Session) -> None:
     s = session
-    s.goto("/")
-    s.wait_for_map(N_2025)
+    s.open_map()
     assert s.units.count() == N_2025
     s.shot("a1_default_2026_95_units")
     runs = s.runs()
@@ -218,7 +184,7 @@ def test_default_view_then_2022_review(session: Session) -> None:
 def _click_unit(s: Session, index: int) -> str:
     """Click the ``index``-th polygon (a real click on a point it owns); returns the code."""
     path = s.units.nth(index)
-    point = path.evaluate(_OWN_POINT_JS)
+    point = path.evaluate(OWN_POINT_JS)
     assert point is not None, f"polygon #{index} has no visible point to click"
     runs = s.runs()
     path.click(position=point)
@@ -231,8 +197,7 @@ def _click_unit(s: Session, index: int) -> str:
 @pytest.mark.parametrize("pick", ["index_10", "renamed_25270"])
 def test_click_selects_unit(session: Session, pick: str) -> None:
     s = session
-    s.goto("/")
-    s.wait_for_map(N_2025)
+    s.open_map()
     codes = s.path_codes()
     assert len(codes) == N_2025
     assert None not in codes
@@ -309,8 +274,7 @@ def _move_and_wait(s: Session, move: Callable[[], None]) -> tuple[float, float, 
 
 def test_pan_and_zoom_do_not_rerun(session: Session) -> None:
     s = session
-    s.goto("/")
-    s.wait_for_map(N_2025)
+    s.open_map()
     runs = s.runs()
     s.units.first.evaluate(_WATCH_COMPONENT_JS)
     box = s.page.locator(MAP_FRAME).bounding_box()
@@ -384,15 +348,9 @@ def plain_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     The store gets the demo data from ``povmap demo`` (an import, nothing else); no
     POVMAP_GEODATA, so the app draws its approximate boundaries.
     """
-    tmp = tmp_path_factory.mktemp("plain")
-    checkout = _tracked_copy(tmp / "checkout")
-    try:
-        server = start_app(tmp / "data", None, ARTEFACTS / "browser_plain_streamlit.log",
-                           prepare=("demo",), root=checkout, entry="streamlit")
-    except AppStartError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield server
-    stop_app(server)
+    checkout = _tracked_copy(tmp_path_factory.mktemp("plain") / "checkout")
+    yield from serve_app(tmp_path_factory, "browser_plain_streamlit", None, prepare=("demo",),
+                         root=checkout, entry="streamlit")
 
 
 def test_plain_streamlit_run_draws_the_map_offline(browser: Any, plain_app: AppServer) -> None:
@@ -431,10 +389,7 @@ def _no_traceback(s: Session) -> None:
 
 def _page_shot(s: Session, name: str) -> None:
     """Screenshot of a page without the map (no run counter): wait for the script only."""
-    s.page.wait_for_function(
-        "() => { const a = document.querySelector('[data-test-script-state]');"
-        " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
-        timeout=RUN_TIMEOUT_MS)
+    wait_script_idle(s.page, RUN_TIMEOUT_MS)
     s.page.wait_for_timeout(500)
     ARTEFACTS.mkdir(exist_ok=True)
     s.page.screenshot(path=str(ARTEFACTS / f"browser_{name}.png"), full_page=True)
@@ -458,8 +413,7 @@ def test_unknown_link_parameters_are_named_in_notices(session: Session) -> None:
     expect(s.frame.locator(MAP_TITLE)).to_have_text(
         f"{get_indicator('poor_rate').label_vi} — 2026")
     s.shot("e_link_notices")
-    _no_traceback(s)
-    _assert_local_only(s)
+    s.assert_clean()
 
 
 def _open_scheme(s: Session) -> None:
@@ -494,8 +448,7 @@ def test_manual_breaks_bad_input_message_and_last_classes_kept(session: Session)
     s.wait_for_run_after(runs)
     assert _legend_labels(s)[:4] == ["0,0 – 0,5", "0,5 – 2,5", "2,5 – 10,0", "10,0 – 50,0"]
     assert "brk=0.5%2C2.5%2C10%2C50" in s.page.url or "brk=0.5,2.5,10,50" in s.page.url
-    _no_traceback(s)
-    _assert_local_only(s)
+    s.assert_clean()
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -535,8 +488,7 @@ def test_view_survives_map_data_overview_map(session: Session, lang: str) -> Non
                  "k=6"):
         assert part in s.page.url
     s.shot(f"g_{lang}_back_on_map_same_view")
-    _no_traceback(s)
-    _assert_local_only(s)
+    s.assert_clean()
 
 
 def test_drill_down_shows_only_the_districts_communes_and_returns(session: Session) -> None:
@@ -566,14 +518,12 @@ def test_drill_down_shows_only_the_districts_communes_and_returns(session: Sessi
     assert s.page.locator("#povmap-breadcrumb").count() == 0
     expect(s.frame.locator(".povmap-frame-title .povmap-title-sub")).to_have_count(0)
     assert s.page.locator("#povmap-selected").get_attribute("data-code") == district
-    _no_traceback(s)
-    _assert_local_only(s)
+    s.assert_clean()
 
 
 def test_unit_names_on_the_map_at_default_zoom(session: Session) -> None:
     s = session
-    s.goto("/")
-    s.wait_for_map(N_2025)
+    s.open_map()
     labels = s.frame.locator(".povmap-label")
     expect(labels.first).to_be_visible(timeout=RUN_TIMEOUT_MS)
     boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
@@ -591,7 +541,7 @@ def test_unit_names_on_the_map_at_default_zoom(session: Session) -> None:
     frame_box = s.page.locator(MAP_FRAME).bounding_box()
     for index in range(0, N_2025, 10):
         path = s.units.nth(index)
-        point = path.evaluate(_OWN_POINT_JS)
+        point = path.evaluate(OWN_POINT_JS)
         if point is None:
             continue
         path.hover(position=point)
@@ -602,14 +552,12 @@ def test_unit_names_on_the_map_at_default_zoom(session: Session) -> None:
         b = tip.bounding_box()
         assert b["x"] >= frame_box["x"] - 1, (index, b, frame_box)
         assert b["x"] + b["width"] <= frame_box["x"] + frame_box["width"] + 1, (index, b)
-    _no_traceback(s)
-    _assert_local_only(s)
+    s.assert_clean()
 
 
 def test_zone_overlays_toggle_with_layer_control_and_legend(session: Session) -> None:
     s = session
-    s.goto("/")
-    s.wait_for_map(N_2025)
+    s.open_map()
     assert s.frame.locator(".leaflet-control-layers").count() == 0
     runs = s.runs()
     s.page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]').filter(
@@ -632,16 +580,14 @@ def test_zone_overlays_toggle_with_layer_control_and_legend(session: Session) ->
     expect(zones).not_to_have_count(before)
     assert s.units.count() == N_2025
     s.shot("j_zone_overlays")
-    _no_traceback(s)
-    _assert_local_only(s)
+    s.assert_clean()
 
 
 def test_phone_one_finger_scrolls_the_page(browser: Any, app: AppServer) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                                   has_touch=True, service_workers="block", locale="vi-VN")
     s = Session(context, context.new_page(), app.url)
-    context.route("**/*", lambda r: r.continue_() if is_local(r.request.url)
-                  else (s.blocked.append(r.request.url), r.abort()))
+    block_off_host(context, s.blocked)
     try:
         s.goto("/")
         s.wait_for_map(N_2025)

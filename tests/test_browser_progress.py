@@ -13,42 +13,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browserkit import MAP_FRAME, UNIT, serve_app, wait_script_idle
 from playwright.sync_api import expect
 
-from dashboard.launch import (
-    ARTEFACTS,
-    AppServer,
-    AppStartError,
-    block_off_host,
-    start_app,
-    stop_app,
-)
+from dashboard.launch import ARTEFACTS, AppServer, block_off_host
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata, pytest.mark.slow]
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-UNIT = "path.povmap-unit"
 TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="module")
 def app(shared_geodata: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     """The real app with demo data and the shared boundaries."""
-    ARTEFACTS.mkdir(exist_ok=True)
-    data_dir = tmp_path_factory.mktemp("browser_progress") / "data"
-    try:
-        server = start_app(data_dir, shared_geodata, ARTEFACTS / "browser_progress.log")
-    except AppStartError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield server
-    stop_app(server)
-
-
-def _idle(page: Any) -> None:
-    page.wait_for_function(
-        "() => { const a = document.querySelector('[data-test-script-state]');"
-        " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
-        timeout=TIMEOUT_MS)
+    yield from serve_app(tmp_path_factory, "browser_progress", shared_geodata)
 
 
 def test_status_map_and_tasks_page(app: AppServer, browser: Any) -> None:
@@ -63,7 +41,7 @@ def test_status_map_and_tasks_page(app: AppServer, browser: Any) -> None:
     page.goto(app.url + "/tien-do", wait_until="domcontentloaded")
     units = page.frame_locator(MAP_FRAME).locator(UNIT)
     expect(units).to_have_count(95, timeout=TIMEOUT_MS)  # phase 2026–2030: all 95
-    _idle(page)
+    wait_script_idle(page, TIMEOUT_MS)
     # demo workbooks' province rows: poor A 4,704 (end-2025) → 4,198 (end-2026): −10.8 %
     expect(page.get_by_text("Giảm 11 % hộ nghèo A so với cuối năm 2025")).to_be_visible()
     fills = set(units.evaluate_all("els => els.map(e => e.getAttribute('fill'))"))
@@ -97,7 +75,7 @@ def test_status_map_and_tasks_page(app: AppServer, browser: Any) -> None:
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTEFACTS / "browser_progress.png"), full_page=True)
     page.goto(app.url + "/nhiem-vu", wait_until="domcontentloaded")
-    _idle(page)
+    wait_script_idle(page, TIMEOUT_MS)
     expect(page.get_by_text("22 nhiệm vụ theo Phụ lục Kế hoạch 60/KH-UBND")).to_be_visible(
         timeout=TIMEOUT_MS)
     page.screenshot(path=str(ARTEFACTS / "browser_tasks.png"), full_page=True)

@@ -11,51 +11,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browserkit import MAP_FRAME, OWN_POINT_JS, serve_app
 from playwright.sync_api import expect
 
-from dashboard.launch import (
-    ARTEFACTS,
-    AppServer,
-    AppStartError,
-    block_off_host,
-    start_app,
-    stop_app,
-)
+from dashboard.launch import ARTEFACTS, AppServer, block_off_host
 
 pytestmark = [pytest.mark.browser, pytest.mark.realdata, pytest.mark.slow]
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 90_000
 WHERE = ("?where=poor_a_rate%3E%3D5&where=share_flood%3E0%7Cshare_special_use_forest%3E0"
          "&where=em_commune%3D%3D1")
-# A point of the element that the element itself receives (not a hole, not a neighbour).
-_OWN_POINT_JS = """(el) => {
-    const r = el.getBoundingClientRect();
-    for (let n = 2; n <= 32; n *= 2) {
-        for (let i = 1; i < n; i += 1) {
-            for (let j = 1; j < n; j += 1) {
-                const x = r.left + r.width * i / n, y = r.top + r.height * j / n;
-                if (el.ownerDocument.elementFromPoint(x, y) === el) {
-                    return {x: x - r.left, y: y - r.top};
-                }
-            }
-        }
-    }
-    return null;
-}"""
 N_DEMO_ZONES = 16  # 4 special-use forests, 5 floods, 3 flash floods, 4 erosion sites
 
 
 @pytest.fixture(scope="module")
 def app(shared_geodata: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    data_dir = tmp_path_factory.mktemp("zones-browser") / "data"
-    log = ARTEFACTS / "browser_prioritise_streamlit.log"
-    try:  # `povmap setup` loads the demo data with the demo zones and EM classes
-        server = start_app(data_dir, shared_geodata, log)
-    except AppStartError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield server
-    stop_app(server)
+    """`povmap setup` loads the demo data with the demo zones and EM classes."""
+    yield from serve_app(tmp_path_factory, "browser_prioritise_streamlit", shared_geodata)
 
 
 @pytest.fixture
@@ -94,7 +66,7 @@ def test_zone_overlays_ranking_layer_and_zone_popup(app: AppServer,
         expect(dialog).to_have_count(0)
     # Click the Bù Gia Mập forest (not its enclave): its attributes open in a popup.
     forest = frame.locator("path.povmap-zone-special_use_forest").nth(2)
-    forest.click(position=forest.evaluate(_OWN_POINT_JS))
+    forest.click(position=forest.evaluate(OWN_POINT_JS))
     popup = frame.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Vườn quốc gia Bù Gia Mập", timeout=10_000)
     expect(popup).to_contain_text("Ổn định tại chỗ")
