@@ -22,20 +22,17 @@ lang = st.sidebar.radio("Ngôn ngữ / Language", ["vi", "en"], key="lang", hori
 # st.navigation takes over. The folder keeps its name: the product layout names dashboard/pages.
 # Every page has an explicit url_path: without one Streamlit derives the page's identity
 # from its title, which changes with the language and broke the session on switching.
-pages = [
-    st.Page("pages/poverty_map.py", title=t("page_map", lang), icon=":material/map:",
-            default=True, url_path="ban-do"),
-    st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/dashboard:",
-            url_path="tong-quan"),
-    st.Page("pages/data_table.py", title=t("page_data", lang), icon=":material/table:",
-            url_path="so-lieu"),
-    st.Page("pages/units.py", title=t("page_units", lang), icon=":material/list:",
-            url_path="don-vi"),
-    st.Page("pages/progress.py", title=t("page_progress", lang), icon=":material/flag:",
-            url_path="tien-do"),
-    st.Page("pages/tasks.py", title=t("page_tasks", lang), icon=":material/checklist:",
-            url_path="nhiem-vu"),
-    st.Page("pages/prioritise.py", title=t("page_prioritise", lang), icon=":material/filter_alt:",
-            url_path="loc-uu-tien"),
-]
+# (script, title key, icon, url path); the first is the default page.
+PAGES = (
+    ("poverty_map", "page_map", "map", "ban-do"),
+    ("overview", "page_overview", "dashboard", "tong-quan"),
+    ("data_table", "page_data", "table", "so-lieu"),
+    ("units", "page_units", "list", "don-vi"),
+    ("progress", "page_progress", "flag", "tien-do"),
+    ("tasks", "page_tasks", "checklist", "nhiem-vu"),
+    ("prioritise", "page_prioritise", "filter_alt", "loc-uu-tien"),
+)
+pages = [st.Page(f"pages/{script}.py", title=t(key, lang), icon=f":material/{icon}:",
+                 default=i == 0, url_path=path)
+         for i, (script, key, icon, path) in enumerate(PAGES)]
 st.navigation(pages).run()

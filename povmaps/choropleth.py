@@ -163,7 +163,9 @@ def build_choropleth(
     if outline is not None:
         _outline_layer(outline).add_to(fmap)
     _title_control(title, flags).add_to(fmap)
-    _legend_control(colours, labels, counts, no_data_count, unit_label, lang).add_to(fmap)
+    legend_id = _dom_id("legend")
+    HtmlControl(legend_id, _legend_inner(colours, labels, counts, no_data_count, unit_label,
+                                         lang, legend_id), "bottomright").add_to(fmap)
     return fmap
 
 
@@ -515,19 +517,6 @@ def _legend_inner(
         f'<div class="povmap-legend-title">{html.escape(unit_label)}</div>'
         + "".join(rows) + "</div>"
     )
-
-
-def _legend_control(
-    colours: Sequence[str],
-    labels: Sequence[str],
-    counts: Sequence[int],
-    no_data_count: int,
-    unit_label: str,
-    lang: str,
-) -> HtmlControl:
-    dom_id = _dom_id("legend")
-    return HtmlControl(dom_id, _legend_inner(colours, labels, counts, no_data_count,
-                                             unit_label, lang, dom_id), "bottomright")
 
 
 #: Corners of a Leaflet control.
