@@ -15,6 +15,22 @@ def lang() -> str:
     return value if value in ("vi", "en") else "vi"
 
 
+class Slot:
+    """The header's place at the top of a page whose year is chosen further down.
+
+    ``slot = header.Slot()`` first, then ``slot.render(year=...)`` once the year is
+    known: the header still shows above everything, naming that year's source.
+    """
+
+    def __init__(self) -> None:
+        self._place = st.empty()
+
+    def render(self, approximate: bool = False, year: int | None = None) -> ImportSummary:
+        """Draw the header in its place (see :func:`render`)."""
+        with self._place.container():
+            return render(approximate, year)
+
+
 def render(approximate: bool = False, year: int | None = None) -> ImportSummary:
     """Draw the header; returns what it states about the data.
 

@@ -225,6 +225,19 @@ def test_header_names_the_source_of_the_year_shown() -> None:
 
 
 @pytest.mark.usefixtures("approx")
+def test_overview_header_names_the_source_of_the_year_chosen_below_it() -> None:
+    at = _app()
+    at.switch_page("pages/overview.py").run()
+    _no_exception(at)
+    assert "demo_ra_soat_2026.xlsx" in at.caption[0].value
+    assert "dtts_mien_nui_2021.csv" not in at.caption[0].value
+    (year_box,) = [box for box in at.selectbox if box.label == "Năm rà soát"]
+    year_box.set_value(2023).run()
+    _no_exception(at)
+    assert "demo_ra_soat_2023.xlsx" in at.caption[0].value
+
+
+@pytest.mark.usefixtures("approx")
 def test_indicator_and_year_change_title_and_legend() -> None:
     at = _app()
     latest = int(at.selectbox(key="w_year").value)

@@ -155,3 +155,13 @@ def test_unknown_status_in_the_link_is_named_and_the_filter_dropped() -> None:
     (warning,) = [w.value for w in at.warning]
     assert "status==slow" in warning
     assert len(_table(at)) == 95
+
+
+def test_header_names_the_source_of_the_year_chosen_in_the_sidebar() -> None:
+    """Not the store's latest import (the demo's ethnic-minority CSV comes last)."""
+    at = _page()
+    assert "demo_ra_soat_2026.xlsx" in at.caption[0].value
+    assert "dtts_mien_nui_2021.csv" not in at.caption[0].value
+    at.selectbox(key="pr_year").set_value(2024).run()
+    assert not at.exception, at.exception
+    assert "demo_ra_soat_2024.xlsx" in at.caption[0].value

@@ -14,12 +14,13 @@ from povcore.indicators import get_indicator
 from povmaps.mapview import names_day
 
 lang = header.lang()
-header.render()
+head = header.Slot()  # names the source of the year chosen below
 st.title(t("page_overview", lang))
 token = data.store_token()
 obs = data.observations(token)
 years = available_years(obs)
 if not years:
+    head.render()
     st.info(t("no_data_store", lang))
     st.stop()
 # The year follows the view shared with the map and data pages, and is shared back.
@@ -28,6 +29,7 @@ shown = view.year if view.year in years else years[-1]
 year = st.selectbox(t("year", lang), years, index=years.index(shown), key=f"ov_year_{shown}")
 if year != view.year:
     st.session_state["_view"] = view.with_(year=year)
+head.render(year=year)
 print_export.year_buttons(obs, year, lang)
 crosswalks = data.crosswalks(token)
 summary = province_summary(obs, year, crosswalks)

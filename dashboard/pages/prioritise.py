@@ -31,9 +31,11 @@ progress_data.preload()  # the plan's targets give the progress statuses
 token = data.store_token()
 obs = data.observations(token)
 years = available_years(obs)
-header.render(approximate=data.boundaries("2025", "commune").approximate)
+head = header.Slot()  # names the source of the year chosen in the sidebar
+approximate = data.boundaries("2025", "commune").approximate
 st.subheader(t("page_prioritise", lang))
 if not years:
+    head.render(approximate)
     st.info(t("no_data_store", lang))
     st.stop()
 
@@ -57,6 +59,7 @@ if opened:
 
 year = st.sidebar.selectbox(t("pr_year", lang), years[::-1], key="pr_year",
                             index=years[::-1].index(start.year) if start.year in years else 0)
+head.render(approximate, year=int(year))
 
 # ---- settings
 filter_col, weight_col, alloc_col = st.columns(3, gap="medium")
