@@ -1,6 +1,9 @@
 """All-or-nothing, versioned imports of poverty values into the store.
 
-An import replaces every stored value of the unit-years it covers; the replaced
+An import replaces the stored values of the unit-years it covers *for the indicators it
+carries*: a corrected review file replaces that year's review figures (a value left
+empty in it is removed), while a file of other indicators for the same units and year
+(ethnic-minority classes, say) adds to them and removes nothing. The replaced
 values move to ``observation_history`` (tagged with the import that replaced them),
 so ``rollback`` restores the previous state exactly. Importing a file whose sha256
 equals an active import is a no-op that says so. Everything one import writes happens
@@ -66,16 +69,25 @@ class ImportResult:
     message: str
 
 
+# The stored values an import replaces: those of its unit-years and its indicators.
+_REPLACED = ("FROM observations o JOIN _keys k USING (unit_code, boundary_version, year) "
+             "WHERE o.indicator IN (SELECT indicator FROM _inds)")
+
+
 def _current(con: sqlite3.Connection, incoming: pd.DataFrame) -> pd.DataFrame:
+    """The stored values ``incoming`` replaces; fills the temp tables ``_REPLACED`` reads."""
     keys = incoming[["unit_code", "boundary_version", "year"]].drop_duplicates()
     con.execute("CREATE TEMP TABLE IF NOT EXISTS _keys (unit_code TEXT, boundary_version TEXT, "
                 "year INTEGER)")
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS _inds (indicator TEXT)")
     con.execute("DELETE FROM _keys")
+    con.execute("DELETE FROM _inds")
     con.executemany("INSERT INTO _keys VALUES (?, ?, ?)",
                     keys.astype(object).itertuples(index=False, name=None))
+    con.executemany("INSERT INTO _inds VALUES (?)",
+                    [(str(i),) for i in incoming["indicator"].unique()])
     return pd.read_sql_query(
-        "SELECT o.unit_code, o.boundary_version, o.year, o.indicator, o.value FROM observations o "
-        "JOIN _keys k USING (unit_code, boundary_version, year)", con)
+        f"SELECT o.unit_code, o.boundary_version, o.year, o.indicator, o.value {_REPLACED}", con)
 
 
 def _duplicate_of(con: sqlite3.Connection, sha256: str) -> int | None:
@@ -124,14 +136,14 @@ def _write(con: sqlite3.Connection, parsed: Parsed, is_demo: bool) -> int:
          ",".join(str(y) for y in sorted(v["year"].astype(int).unique())),
          ",".join(sorted(v["boundary_version"].astype(str).unique())), int(is_demo)))
     import_id = int(cur.lastrowid or 0)
-    _current(con, v)  # fills _keys with the unit-years this import covers
+    _current(con, v)  # fills _keys and _inds: the unit-years and indicators it covers
     con.execute(
         "INSERT INTO observation_history SELECT o.unit_code, o.boundary_version, o.year, "
-        "o.indicator, o.value, o.import_id, ? FROM observations o "
-        "JOIN _keys k USING (unit_code, boundary_version, year)", (import_id,))
+        f"o.indicator, o.value, o.import_id, ? {_REPLACED}", (import_id,))
     con.execute(
         "DELETE FROM observations WHERE (unit_code, boundary_version, year) IN "
-        "(SELECT unit_code, boundary_version, year FROM _keys)")
+        "(SELECT unit_code, boundary_version, year FROM _keys) "
+        "AND indicator IN (SELECT indicator FROM _inds)")
     rows = v[[*KEY, "value"]].astype({"year": int, "value": float}).astype(object)
     con.executemany("INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?)",
                     [(*r, import_id) for r in rows.itertuples(index=False, name=None)])

@@ -109,6 +109,29 @@ def test_reimport_replaces_and_rollback_restores(tmp_path, cli):
     assert listed[0]["rolled_back_at"] is not None
 
 
+def test_file_of_other_indicators_adds_to_the_year_and_removes_nothing(tmp_path, cli):
+    """An ethnic-minority file for a reviewed unit-year keeps the review's figures."""
+    review = build_workbook(tmp_path / "ra_soat.xlsx", simple([
+        ["26116", "Thị trấn Tân Phú", 4000, 40, 10, 30, 1.0]]))
+    cli("import", str(review))
+    classes = tmp_path / "dtts.csv"
+    with classes.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["unit_code", "boundary_version", "year", "indicator", "value"],
+                                  ["26116", "2021", "2023", "ethnic_region", "3"],
+                                  ["26116", "2021", "2023", "border_commune", "0"]])
+    dry = cli.json("import", str(classes), "--dry-run")
+    assert sorted((c["indicator"], c["status"]) for c in dry["changes"]) == [
+        ("border_commune", "added"), ("ethnic_region", "added")]
+    cli("import", str(classes))
+    assert cli.values(2023, "poor_a")["values"] == {"26116": 10.0}
+    assert cli.values(2023, "total_households")["values"] == {"26116": 4000.0}
+    assert cli.values(2023, "ethnic_region")["values"] == {"26116": 3.0}
+    # Neither import replaced the other's values: each rolls back on its own.
+    assert "rolled back #1" in cli("import", "rollback", "1").stdout
+    assert cli.values(2023, "poor_a")["values"] == {}
+    assert cli.values(2023, "ethnic_region")["values"] == {"26116": 3.0}
+
+
 BAD_INPUTS = {
     "unknown_commune": ([["", "Xã Không Có", 1000, 10, 5, 5, 1.0]], "Không Có"),
     "unknown_code": ([["99999", "Xã Ma", 1000, 10, 5, 5, 1.0]], "99999"),
