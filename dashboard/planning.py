@@ -14,6 +14,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from analysis.priority import (
     CRITERIA,
@@ -30,7 +31,7 @@ from analysis.priority import (
 from analysis.progress import STATUSES, status_label
 from analysis.scenario_export import planning_document
 from analysis.zones import ZoneStats, from_records, stats_key, zone_statistics
-from dashboard import data, progress_data
+from dashboard import data, progress_data, tables
 from geodata.boundaries import load_boundaries
 from povcore.config import settings
 from povcore.i18n import t
@@ -260,10 +261,10 @@ def result_table(doc: dict[str, Any], lang: str) -> pd.DataFrame:
     return frame.rename(columns={k: t(v, lang) for k, v in names.items()})
 
 
-def result_columns(lang: str) -> dict[str, Any]:
-    """Column formats of :func:`result_table` (amounts with the reader's separators)."""
-    return {t("pr_amount", lang): st.column_config.NumberColumn(format="localized"),
-            t("pr_score", lang): st.column_config.NumberColumn(format="%.3f")}
+def result_view(doc: dict[str, Any], lang: str) -> Styler:
+    """:func:`result_table` in the reader's number format (amounts whole, scores 0,001)."""
+    return tables.localised(result_table(doc, lang), lang,
+                            {t("pr_amount", lang): 0, t("pr_score", lang): 3})
 
 
 def save(name: str, author: str, s: Settings) -> int:

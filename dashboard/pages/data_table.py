@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from numbers import Real
-
 import streamlit as st
 
 from analysis.classify import SCHEMES
 from analysis.viewstate import to_query
-from dashboard import controls, header
+from dashboard import controls, header, tables
 from dashboard.context import map_context
 from dashboard.exports import table_csv, table_xlsx
-from povcore.i18n import decimals_of, format_number, t
+from povcore.i18n import decimals_of, t
 
 lang = header.lang()
 ctx = map_context(lang, "data")
@@ -34,17 +31,10 @@ if name_filter:
     table = table[view.table["code"].isin(hits)]
 st.caption(f"{t('rows_shown', lang)}: {len(table)}")
 decimals = decimals_of(view.values.indicator)
-numbers: list[Hashable] = [t(c, lang) for c in ("col_value", "col_previous", "col_change")]
-ranks: list[Hashable] = [t("col_rank", lang)]
-
-
-def _number(places: int) -> Callable[[object], str]:
-    return lambda v: format_number(float(v) if isinstance(v, Real) else None, lang, places)
-
-
-# A Styler shows Vietnamese/English number formats while sorting stays numeric.
-st.dataframe(table.style.format(_number(decimals), subset=numbers)
-             .format(_number(0), subset=ranks), hide_index=True, width="stretch")
+# Value columns with the indicator's decimals, ranks whole; sorting stays numeric.
+st.dataframe(tables.localised(table, lang, {t(c, lang): decimals for c in
+                                            ("col_value", "col_previous", "col_change")}),
+             hide_index=True, width="stretch")
 scheme = SCHEMES[state.scheme]
 scheme_label = scheme.label(lang)
 selection = {t("col_indicator", lang): view.title, t("method", lang): view.method,

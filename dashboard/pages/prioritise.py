@@ -116,8 +116,8 @@ p = planning.planning(token, int(year))
 web = data.web_layer("2025", "commune").rename(columns={"code": "unit_code"})
 with table_col:
     if doc["units"]:
-        st.dataframe(planning.result_table(doc, lang), hide_index=True, key="pr_table",
-                     width="stretch", column_config=planning.result_columns(lang))
+        st.dataframe(planning.result_view(doc, lang), hide_index=True, key="pr_table",
+                     width="stretch")
         if "budget" in doc:
             total = sum(u["amount_vnd"] for u in doc["units"])
             st.metric(t("pr_total", lang), f"{format_number(total, lang)} đ")
@@ -166,5 +166,5 @@ with compare_col:
         other_doc = planning.document(token, other.year or int(year), other)
         with column:
             st.caption(f"{labels[scenario_id]} — `{other_doc['filter']}`")
-            st.dataframe(planning.result_table(other_doc, lang), hide_index=True,
-                         width="stretch", column_config=planning.result_columns(lang))
+            st.dataframe(planning.result_view(other_doc, lang), hide_index=True,
+                         width="stretch")

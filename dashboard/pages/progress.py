@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 
 from analysis.progress import headline, path_frame, status_label
 from analysis.targets import PATHS, PHASES, path_words, with_changes
-from dashboard import data, header, planning
+from dashboard import data, header, planning, tables
 from dashboard import progress_data as pdata
 from dashboard.exports import table_csv, table_xlsx
 from dashboard.plan_progress import completion_display, path_chart, unit_display
@@ -104,7 +104,8 @@ with side_col:
 
 st.subheader(t("pg_units", lang))
 units = unit_display(pp.units, lang)
-st.dataframe(units, hide_index=True, width="stretch", key="pg_units_table")
+st.dataframe(tables.localised(units, lang, plain=[t("pg_latest_year", lang)]),
+             hide_index=True, width="stretch", key="pg_units_table")
 selection = {t("pg_phase", lang): phase, t("pg_geography", lang): t(f"pg_geo_{geography}", lang)}
 c1, c2 = st.columns(2)
 c1.download_button(t("download_csv", lang), table_csv(units, selection),
@@ -120,7 +121,7 @@ if not completion.empty:
     year = st.selectbox(t("col_year", lang), sorted(completion["year"].unique(), reverse=True),
                         key="pg_completion_year")
     table = completion_display(completion[completion["year"] == year], lang)
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(tables.localised(table, lang), hide_index=True, width="stretch")
     st.download_button(t("download_xlsx", lang),
                        table_xlsx(table, {**selection, t("col_year", lang): str(year)}),
                        f"muc_do_hoan_thanh_{phase}_{year}.xlsx",
