@@ -209,6 +209,7 @@ TEXT: dict[str, dict[str, str]] = {
               "the sum of weights. Defaults: analysis/data/priority_weights.toml.",
     },
     "pr_allocation": {"vi": "Phân bổ ngân sách", "en": "Budget allocation"},
+    "pr_coefficients": {"vi": "Hệ số phân bổ", "en": "Allocation coefficients"},
     "pr_budget": {"vi": "Tổng ngân sách (đồng)", "en": "Total budget (đồng)"},
     "pr_min": {"vi": "Tối thiểu mỗi đơn vị (đồng)", "en": "Minimum per unit (đồng)"},
     "pr_max": {"vi": "Tối đa mỗi đơn vị (đồng, 0 = không giới hạn)",

@@ -61,8 +61,11 @@ year = st.sidebar.selectbox(t("pr_year", lang), years[::-1], key="pr_year",
                             index=years[::-1].index(start.year) if start.year in years else 0)
 head.render(approximate, year=int(year))
 
-# ---- settings
-filter_col, weight_col, alloc_col = st.columns(3, gap="medium")
+# ---- settings: the filter and the budget, then the weights and the coefficients
+filter_col, alloc_col = st.columns([3, 2], gap="medium")
+weight_col, coef_col = st.columns(2, gap="medium")
+# Criterion labels are long: a medium column (full label on hover) keeps the values in view.
+criterion_column = {t("pr_criterion", lang): st.column_config.TextColumn(width="medium")}
 with filter_col:
     st.markdown(f"**{t('pr_filter', lang)}**")
     options = list(planning.criterion_options(lang))
@@ -72,30 +75,35 @@ with filter_col:
         column_config={
             t("pr_group", lang): st.column_config.NumberColumn(min_value=1, step=1, width="small"),
             t("pr_criterion", lang): st.column_config.SelectboxColumn(options=options,
-                                                                      width="large"),
+                                                                      width="medium"),
             t("pr_op", lang): st.column_config.SelectboxColumn(options=list(planning.OPS),
                                                                width="small"),
         })
     st.caption(t("pr_filter_help", lang))
     st.caption(planning.status_source(planning.planning(token, int(year)), lang))
-with weight_col:
-    st.markdown(f"**{t('pr_weights', lang)}**")
-    weight_rows = st.data_editor(planning.weight_rows(start.weights, lang), hide_index=True,
-                                 key=f"pr_weights_{source_key}_{lang}", width="stretch",
-                                 disabled=[t("pr_criterion", lang)], height=250)
-    st.caption(t("pr_weights_help", lang))
 with alloc_col:
     st.markdown(f"**{t('pr_allocation', lang)}**")
     budget = st.number_input(t("pr_budget", lang), min_value=0, step=1_000_000_000,
                              value=start.budget, key=f"pr_budget_{source_key}")
+    st.caption(f"= {format_number(budget, lang)} đ")  # the input shows no separators
     low = st.number_input(t("pr_min", lang), min_value=0, step=100_000_000,
                           value=start.rule.min_per_unit, key=f"pr_min_{source_key}")
     high = st.number_input(t("pr_max", lang), min_value=0, step=100_000_000,
                            value=start.rule.max_per_unit or 0, key=f"pr_max_{source_key}")
+with weight_col:
+    st.markdown(f"**{t('pr_weights', lang)}**")
+    weight_rows = st.data_editor(planning.weight_rows(start.weights, lang), hide_index=True,
+                                 key=f"pr_weights_{source_key}_{lang}", width="stretch",
+                                 disabled=[t("pr_criterion", lang)], height=250,
+                                 column_config=criterion_column)
+    st.caption(t("pr_weights_help", lang))
+with coef_col:
+    st.markdown(f"**{t('pr_coefficients', lang)}**")
     coefficient_rows = st.data_editor(planning.coefficient_rows(start.rule, lang),
                                       hide_index=True, key=f"pr_coef_{source_key}_{lang}",
-                                      width="stretch", height=180,
-                                      disabled=[t("pr_criterion", lang)])
+                                      width="stretch", height=250,
+                                      disabled=[t("pr_criterion", lang)],
+                                      column_config=criterion_column)
     st.caption(t("pr_allocation_help", lang))
 
 # ---- result
@@ -111,7 +119,7 @@ except PovmapError as err:
     st.stop()
 st.markdown(f"**{t('pr_result', lang)}** — `{doc['filter']}` · {len(doc['units'])} "
             f"{t('pr_selected', lang)} · {t('pr_year', lang)} {doc['year']}")
-map_col, table_col = st.columns([3, 2], gap="medium")
+map_col, table_col = st.columns(2, gap="medium")  # the table shows every column
 p = planning.planning(token, int(year))
 web = data.web_layer("2025", "commune").rename(columns={"code": "unit_code"})
 with table_col:
