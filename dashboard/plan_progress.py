@@ -74,7 +74,11 @@ def path_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
         strokeDash=alt.StrokeDash("series:N", legend=None,
                                   scale=alt.Scale(domain=list(names.values()),
                                                   range=[[6, 4], [1, 0]])))
-    return alt.LayerChart(layer=[band, line], height=300)
+    chart = alt.LayerChart(layer=[band, line], height=300)
+    if lang == "vi":  # axis numbers as in the tables: 4.000, 1,5
+        chart = chart.configure(locale=alt.Locale(number=alt.NumberLocale(
+            decimal=",", thousands=".", grouping=[3], currency=["", " đ"])))
+    return chart
 
 
 def _ints(values: pd.Series) -> list[int | None]:

@@ -6,6 +6,7 @@ computed here from the store with plain SQL and the registry, not through the en
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -162,3 +163,18 @@ def test_overview_shows_next_deadline_and_plan_progress() -> None:
     text = "\n".join(m.value for m in at.markdown)
     assert "Hạn báo cáo tiếp theo:" in text
     assert "Báo cáo kết quả giảm nghèo năm (trước ngày 11/12)" in text
+
+
+@pytest.mark.parametrize(("lang", "decimal", "thousands"), [("vi", ",", "."), ("en", None, None)])
+def test_path_chart_numbers_follow_the_language(lang: str, decimal: str | None,
+                                                thousands: str | None) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("pages/progress.py")
+    at.run()
+    assert not at.exception, at.exception
+    (chart,) = at.get("vega_lite_chart")
+    locale = json.loads(chart.proto.spec).get("config", {}).get("locale", {}).get("number", {})
+    assert locale.get("decimal") == decimal
+    assert locale.get("thousands") == thousands
