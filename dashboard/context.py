@@ -8,11 +8,10 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from analysis.mapdata import available_years, collected_version
+from analysis.mapdata import collected_version
 from analysis.series import children
 from analysis.viewstate import Notice, ViewState, unit_notice
 from dashboard import controls, data, header
-from povcore.i18n import t
 from povcore.units import Level
 from povmaps.mapview import MapView, build_view, flags_of, stamp_lines
 
@@ -56,13 +55,7 @@ def map_context(lang: str, page: str = "map") -> MapContext:
     (classes stay those of the whole province, so colours compare across districts).
     """
     ignored = controls.init_from_url()
-    token = data.store_token()
-    obs = data.observations(token)
-    years = available_years(obs)
-    if not years:
-        header.render()
-        st.info(t("no_data_store", lang))
-        st.stop()
+    token, obs, years = header.data_or_stop(lang)
     state, year = controls.sidebar(obs, years, lang, page)
     version = "2025" if state.geography == "current" else collected_version(obs, year)
     level: Level = "district" if state.level == "district" else "commune"

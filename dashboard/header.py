@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from analysis.mapdata import available_years
 from dashboard import data
 from povcore.i18n import t
 from povstore.queries import ImportSummary
@@ -55,3 +57,20 @@ def render(approximate: bool = False, year: int | None = None) -> ImportSummary:
         source = t("no_data_store", lg)
     st.caption(" ".join([*badges, source]))
     return summary
+
+
+def data_or_stop(lang: str, slot: Slot | None = None,
+                 approximate: bool = False) -> tuple[data.Token, pd.DataFrame, list[int]]:
+    """The store's token, its observations and their review years.
+
+    With no data yet, the header (in ``slot`` when given) and a message show, and the
+    page stops there.
+    """
+    token = data.store_token()
+    obs = data.observations(token)
+    years = available_years(obs)
+    if not years:
+        (slot.render if slot else render)(approximate)
+        st.info(t("no_data_store", lang))
+        st.stop()
+    return token, obs, years

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.mapdata import available_years, map_values
+from analysis.mapdata import map_values
 from analysis.overview import province_summary, province_trend, top_units
 from analysis.viewstate import ViewState
 from dashboard import data, header, plan_progress, print_export
@@ -16,13 +16,7 @@ from povmaps.mapview import names_day
 lang = header.lang()
 head = header.Slot()  # names the source of the year chosen below
 st.title(t("page_overview", lang))
-token = data.store_token()
-obs = data.observations(token)
-years = available_years(obs)
-if not years:
-    head.render()
-    st.info(t("no_data_store", lang))
-    st.stop()
+token, obs, years = header.data_or_stop(lang, head)
 # The year follows the view shared with the map and data pages, and is shared back.
 view = st.session_state.get("_view", ViewState())
 shown = view.year if view.year in years else years[-1]

@@ -11,7 +11,6 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.mapdata import available_years
 from analysis.priority import AllocationRule, parse_filter
 from analysis.scenario_export import planning_workbook
 from dashboard import data, header, planning, progress_data
@@ -28,16 +27,10 @@ from povmaps.overlays import em_group, overlay_legend_html, priority_group, zone
 
 lang = header.lang()
 progress_data.preload()  # the plan's targets give the progress statuses
-token = data.store_token()
-obs = data.observations(token)
-years = available_years(obs)
 head = header.Slot()  # names the source of the year chosen in the sidebar
 approximate = data.boundaries("2025", "commune").approximate
 st.subheader(t("page_prioritise", lang))
-if not years:
-    head.render(approximate)
-    st.info(t("no_data_store", lang))
-    st.stop()
+token, _, years = header.data_or_stop(lang, head, approximate)
 
 # ---- scenario or link → initial settings (once per scenario / link)
 params = st.query_params
