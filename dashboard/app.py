@@ -19,7 +19,9 @@ lang = st.sidebar.radio("Ngôn ngữ / Language", ["vi", "en"], key="lang", hori
 # Known quirk (Streamlit's PagesManager): a "pages" folder beside this file makes the first
 # session of a freshly started server run as a v1 pages-directory app, so a first deep link
 # (/tien-do, /loc-uu-tien?scenario=…) shows "Page not found" once before this script's
-# st.navigation takes over. The folder keeps its name: the product layout names dashboard/pages.
+# st.navigation takes over. `python -m dashboard.serve` (scripts/run) clears that flag before
+# serving (dashboard.serve.navigation_app); plain `streamlit run` keeps the quirk. The folder
+# keeps its name: the product layout names dashboard/pages.
 # Every page has an explicit url_path: without one Streamlit derives the page's identity
 # from its title, which changes with the language and broke the session on switching.
 # (script, title key, icon, url path); the first is the default page.

@@ -241,6 +241,20 @@ def warm(app: Path = APP) -> Iterator[str]:
     yield f"Khởi động xong / warm-up done ({time.perf_counter() - start:.2f} s)"
 
 
+def navigation_app() -> None:
+    """Tell Streamlit, before the first session, that the app declares its pages itself.
+
+    A ``pages/`` folder beside ``app.py`` makes Streamlit treat a fresh server's first
+    session as a pages-folder app (v1) until ``st.navigation`` runs, so a first link to
+    ``/tien-do`` showed "Page not found" once. ``st.navigation`` clears the same flag
+    (``PagesManager.uses_pages_directory = False``) at its first call; this sets it
+    before any session starts.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Warm the process, then ``streamlit run dashboard/app.py`` with ``argv`` as options.
 
@@ -253,6 +267,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     options = list(sys.argv[1:] if argv is None else argv)
     for line in warm():
         print(line, flush=True)
+    navigation_app()
     from streamlit.web import cli
 
     cli.main(["run", str(APP), *options], prog_name="streamlit")
