@@ -629,6 +629,7 @@ def _bounded(points: np.ndarray, budget: float, lo: float, hi: float) -> np.ndar
     """Real shares ``clip(λ·p, lo, hi)`` summing to ``budget`` (λ by bisection)."""
     if points.sum() <= 0:
         points = np.ones_like(points)
+    points = points / points.max()  # same shares; keeps λ·p finite for tiny points
     positive = points > 0
 
     def total(lam: float, p: np.ndarray) -> float:

@@ -1,5 +1,7 @@
 """The `povmap` CLI, run as a real process (its JSON is a public interface)."""
 
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -120,3 +122,11 @@ def test_verify_command(cli, shared_geodata):
     assert layers[("2025", "commune")]["units"] == 95
     assert layers[("2021", "commune")]["overlaps_gt_1m2"] == 377  # GADM is no clean coverage
     assert layers[("2024", "district")]["units"] == 22
+
+
+def test_python_dash_m_povmap_is_the_command_line() -> None:
+    done = subprocess.run([sys.executable, "-m", "povmap", "--help"], capture_output=True,
+                          text=True, check=False, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: python -m povmap")
+    assert "allocate" in done.stdout
