@@ -168,14 +168,21 @@ def _label(st: _Sheet, r: int) -> str:
 
 
 def _text_kind(label: str) -> RowKind:
-    """Total, subtotal or group row by its words ("Tổng cộng", "Cộng huyện X", "Thành thị")."""
+    """Total, subtotal or group row by its words ("Tổng cộng", "Cộng huyện X", "Thành thị").
+
+    Totals are recognised first: "Cộng toàn tỉnh" is the province's total although
+    other rows starting "Cộng …" are subtotals.
+
+    >>> [_text_kind(x) for x in ("Cộng toàn tỉnh", "Cộng huyện Tân Phú", "Cộng", "Tổng cộng")]
+    ['total', 'subtotal', 'subtotal', 'total']
+    """
     text = _words(strip_enum(label))
-    if text in _SUBTOTAL or text.startswith(("cong huyen", "cong thanh pho", "cong thi xa",
-                                             "tong huyen", "cong ")):
-        return "subtotal"
     if text in _TOTAL or text.startswith(("tong cong", "toan tinh", "tong so", "toan huyen",
-                                          "toan thanh pho", "toan thi xa", "tong toan")):
+                                          "toan thanh pho", "toan thi xa", "tong toan",
+                                          "cong toan")):
         return "total"
+    if text in _SUBTOTAL or text.startswith(("cong ", "tong huyen")):
+        return "subtotal"
     if text in _GROUPS or text.startswith(("khu vuc ", "cac xa ", "cac phuong ", "trong do")):
         return "group"
     return "unit"
