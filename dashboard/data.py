@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from geodata.boundaries import Boundaries, load_boundaries
+from geodata.boundaries import web_boundaries
 from geodata.crosswalk import build_crosswalk
 from povcore.config import settings
 from povcore.units import Level, registry
@@ -95,10 +95,7 @@ class WebBoundaries:
 @st.cache_resource(show_spinner="Đang chuẩn bị ranh giới … / Preparing boundaries …")
 def boundaries(version: str, level: Level) -> WebBoundaries:
     """Web layer and provenance of a version and level (computed once per process)."""
-    from geodata.web import cached_web_layer
-
-    b: Boundaries = load_boundaries(version, level, settings())
-    web = cached_web_layer(b.frame, settings().cache_dir / "web", f"{version}_{level}")
+    b, web = web_boundaries(version, level, settings())
     return WebBoundaries(web, b.source, b.approximate)
 
 

@@ -283,38 +283,50 @@ def load_boundaries(version: str, level: Level = "commune",
     return Boundaries(version, level, frame, APPROXIMATE_SOURCE, True, report)
 
 
+def web_boundaries(version: str, level: str,
+                   cfg: Settings | None = None) -> tuple[Boundaries, gpd.GeoDataFrame]:
+    """Boundaries of a version and level and their browser-sized web layer.
+
+    The web layer is read from, or written to, ``<cache>/web`` under the key
+    ``<version>_<level>`` (:func:`geodata.web.cached_web_layer`); for the embedded 2025
+    layer its shipped web geometry is used instead of simplifying
+    (:func:`geodata.embedded.web_compute`). Setup and the app both call this, so the
+    layers setup writes are the ones the app reads.
+    """
+    from geodata.embedded import web_compute
+    from geodata.web import cached_web_layer
+
+    cfg = cfg or settings()
+    b = load_boundaries(version, level, cfg)  # type: ignore[arg-type]
+    web = cached_web_layer(b.frame, cfg.cache_dir / "web", web_layer_key(version, level),
+                           compute=web_compute)
+    return b, web
+
+
+def web_layer_key(version: str, level: str) -> str:
+    """Cache key of a web layer (:func:`web_boundaries`)."""
+    return f"{version}_{level}"
+
+
 def precompute(cfg: Settings | None = None) -> Iterator[str]:
     """Fill the boundary cache and the web-layer cache of every version and level.
 
     Run by ``povmap setup`` so that the first map after a server start reads both
-    from disk. The web layers are stored as :func:`geodata.web.cached_web_layer`
-    stores them, under ``<cache>/web`` with the key ``<version>_<level>`` that the
-    app uses; the embedded 2025 layer's web geometry is taken from the package
-    (:func:`geodata.embedded.web_compute`) instead of being simplified.
+    from disk (:func:`web_boundaries`, as the app does).
 
     Yields
     ------
     str
         One line per layer: version, level, source and seconds taken.
     """
-    from geodata.embedded import web_compute
-    from geodata.web import cached_web_layer
-
     cfg = cfg or settings()
     for version, bv in VERSIONS.items():
         for level in bv.levels:
             start = time.perf_counter()
-            b = load_boundaries(version, level, cfg)
-            cached_web_layer(b.frame, cfg.cache_dir / "web", web_layer_key(version, level),
-                             compute=web_compute)
+            b, _ = web_boundaries(version, level, cfg)
             flag = f" — {APPROXIMATE_LABEL_VI}" if b.approximate else ""
             yield (f"Lớp bản đồ / map layer {version}/{level}: {len(b.frame)} đơn vị / units, "
                    f"{b.source}{flag} ({time.perf_counter() - start:.1f} s)")
-
-
-def web_layer_key(version: str, level: str) -> str:
-    """Cache key of a web layer, as the app asks for it (``dashboard/data.py``)."""
-    return f"{version}_{level}"
 
 
 def boundaries_status(cfg: Settings | None = None) -> dict[str, dict[str, object]]:
