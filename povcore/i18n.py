@@ -210,6 +210,8 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "pr_allocation": {"vi": "Phân bổ ngân sách", "en": "Budget allocation"},
     "pr_coefficients": {"vi": "Hệ số phân bổ", "en": "Allocation coefficients"},
+    "zones_toggle": {"vi": "Hiện vùng quy hoạch, vùng DTTS",
+                     "en": "Show planning and ethnic-minority zones"},
     "pr_budget": {"vi": "Tổng ngân sách (đồng)", "en": "Total budget (đồng)"},
     "pr_min": {"vi": "Tối thiểu mỗi đơn vị (đồng)", "en": "Minimum per unit (đồng)"},
     "pr_max": {"vi": "Tối đa mỗi đơn vị (đồng, 0 = không giới hạn)",

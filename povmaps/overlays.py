@@ -186,7 +186,8 @@ def overlay_legend_html(zone_types: Sequence[str], with_em: bool, lang: str = "v
             f'{_swatch(z.color, _BORDERS.get(z.dash, "dashed"), z.color + "26")} '
             f'{html.escape(z.label(lang))}</div>')
     if with_em:
-        rows.append(f'<div class="povmap-ov-row">{_swatch(str(EM_STYLE["color"]), "dotted")} '
+        rows.append(f'<div class="povmap-ov-row" data-zone-type="em">'
+                    f'{_swatch(str(EM_STYLE["color"]), "dotted")} '
                     f'{html.escape(_t("em", lang))}</div>')
     title = html.escape(_t("overlays", lang))
     return (f'<div class="povmap-overlay-legend" style="font-size:0.85rem;line-height:1.6">'

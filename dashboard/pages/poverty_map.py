@@ -14,8 +14,7 @@ from dashboard.context import map_context
 from povcore.i18n import t
 from povmaps.choropleth import base_map, controls_group, overlays_control
 from povmaps.mapview import fit_target, zoom_target
-from povmaps.overlays import em_group, zone_groups
-from povmaps.zonelegend import ZONES_TOGGLE, zone_legend_html
+from povmaps.overlays import em_group, overlay_legend_html, zone_groups
 
 lang = header.lang()
 st.session_state["runs"] = st.session_state.get("runs", 0) + 1
@@ -38,7 +37,7 @@ with map_col:
     outline = data.province_outline()
     groups: list[folium.FeatureGroup] = [ctx.view.group]
     with_zones = False
-    if st.sidebar.toggle(ZONES_TOGGLE.text(lang), key="w_zones"):
+    if st.sidebar.toggle(t("zones_toggle", lang), key="w_zones"):
         # Zones and EM communes (dashboard.planning's cached reads), each zone type its
         # own layer in the control. EM marks belong to today's communes only.
         token = data.store_token()
@@ -46,10 +45,11 @@ with map_col:
         groups += zone_groups(zones, lang)
         with_em = ctx.version == "2025"
         if with_em:
-            em = planning.planning(token, ctx.year).frame["em_commune"]
+            em = planning.em_communes(token)
             groups.append(em_group(ctx.web.rename(columns={"code": "unit_code"}), em, lang))
         groups.append(controls_group([overlays_control(
-            zone_legend_html(sorted(set(zones["zone_type"])), with_em, lang))]))
+            overlay_legend_html(sorted(set(zones["zone_type"])), with_em, lang,
+                                with_selection=False))]))
         with_zones = True
     out = st_folium(base_map(outline.total_bounds, outline), key="povmap", height=620,
                     use_container_width=True, feature_group_to_add=groups,
