@@ -39,7 +39,7 @@ import pandas as pd
 
 from analysis.mapdata import Crosswalks, crosswalk_weights, indicator_values, unit_counts
 from analysis.progress import STATUSES, phase_progress
-from analysis.targets import PHASES, Target
+from analysis.targets import PHASES, Target, phase_of_year
 from analysis.zones import ZoneStats
 from loaders.zones import ZONE_TYPES
 from povcore.errors import Issue, PovmapError
@@ -270,15 +270,6 @@ def status_key(value: object) -> str | None:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     return _STATUS_WORDS.get(fold(str(value)))
-
-
-def phase_of_year(year: int) -> str | None:
-    """The plan phase whose years contain ``year`` (None: outside both phases).
-
-    >>> phase_of_year(2025), phase_of_year(2026), phase_of_year(2020)
-    ('2021-2025', '2026-2030', None)
-    """
-    return next((p for p, (first, last) in PHASES.items() if first <= year <= last), None)
 
 
 @dataclass(frozen=True)

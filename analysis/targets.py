@@ -41,6 +41,15 @@ KINDS = ("reduction", "rate_points")
 PHASES: Mapping[str, tuple[int, int]] = {"2021-2025": (2021, 2025), "2026-2030": (2026, 2030)}
 
 
+def phase_of_year(year: int) -> str | None:
+    """The plan phase whose years contain ``year`` (None: outside both phases).
+
+    >>> phase_of_year(2025), phase_of_year(2026), phase_of_year(2020)
+    ('2021-2025', '2026-2030', None)
+    """
+    return next((p for p, (first, last) in PHASES.items() if first <= year <= last), None)
+
+
 @dataclass(frozen=True)
 class Target:
     """One target of one phase (see the module docstring and the TOML file's header)."""

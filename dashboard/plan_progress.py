@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.progress import headline, status_counts, status_label
-from analysis.targets import PHASES, next_deadline
+from analysis.targets import next_deadline, phase_of_year
 from dashboard import data
 from dashboard import progress_data as pdata
 from povcore.i18n import format_number, t
@@ -34,7 +34,7 @@ def render(token: data.Token, year: int, lang: str, today: dt.date | None = None
     _deadline(token, lang, today or dt.date.today())
     pdata.preload()
     token = data.store_token()  # the preload may have written to the store
-    phase = next((p for p, (a, b) in PHASES.items() if a <= year <= b), None)
+    phase = phase_of_year(year)
     if phase is None:
         return
     pp = pdata.progress(token, phase, "as-collected")

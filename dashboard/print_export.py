@@ -16,7 +16,7 @@ import streamlit as st
 
 from analysis.mapdata import collected_version
 from analysis.progress import PhaseProgress
-from analysis.targets import PHASES
+from analysis.targets import phase_of_year
 from analysis.viewstate import ViewState
 from dashboard import data
 from dashboard.context import MapContext
@@ -106,7 +106,7 @@ def _engine(year: int) -> tuple[PhaseProgress | None, pd.DataFrame | None]:
     """Progress engine and task table as the Progress and Tasks pages compute them."""
     from dashboard import progress_data
 
-    phase = next((k for k, (a, b) in PHASES.items() if a <= year <= b), None)
+    phase = phase_of_year(year)
     try:
         pp = (progress_data.progress(data.store_token(), phase, "current")
               if phase else None)

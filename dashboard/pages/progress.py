@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis.progress import headline, path_frame, status_label
-from analysis.targets import PATHS, PHASES, path_words, with_changes
+from analysis.targets import PATHS, PHASES, path_words, phase_of_year, with_changes
 from dashboard import data, header, planning, tables
 from dashboard import progress_data as pdata
 from dashboard.exports import table_csv, table_xlsx
@@ -26,8 +26,8 @@ pdata.preload()
 token = data.store_token()
 years = pdata.years_with_data(token)
 phases = list(PHASES)
-default_phase = next((i for i, p in enumerate(phases) if years and
-                      PHASES[p][0] <= years[-1] <= PHASES[p][1]), 0)
+latest_phase = phase_of_year(years[-1]) if years else None
+default_phase = phases.index(latest_phase) if latest_phase else 0
 with st.sidebar:
     phase = st.selectbox(t("pg_phase", lang), phases, index=default_phase, key="pg_phase")
     geography = st.radio(t("pg_geography", lang), ["as-collected", "current"], key="pg_geo",
@@ -39,7 +39,7 @@ if not years:
     st.stop()
 pp = pdata.progress(token, phase, geography)
 bounds = data.boundaries(pp.version, "commune")
-in_phase = [y for y in years if PHASES[phase][0] <= y <= PHASES[phase][1]]
+in_phase = [y for y in years if phase_of_year(y) == phase]
 summary = header.render(approximate=bounds.approximate,
                         year=in_phase[-1] if in_phase else years[-1])
 if not pp.territories:
