@@ -12,7 +12,7 @@ from numbers import Real
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from povcore.i18n import format_number
+from povcore.i18n import exact_decimals, format_number
 
 
 def _number(lang: str, places: int) -> Callable[[object], str]:
@@ -37,15 +37,6 @@ def _numbers(column: pd.Series) -> pd.Series | None:
 
 #: Most decimals a column gets when no places are given for it.
 MAX_DECIMALS = 3
-
-
-def _decimals(values: pd.Series) -> int:
-    """Fewest decimals (≤ MAX_DECIMALS) that write every one of ``values`` exactly."""
-    for places in range(MAX_DECIMALS):
-        scaled = values * 10**places
-        if bool(((scaled - scaled.round()).abs() < 1e-6).all()):
-            return places
-    return MAX_DECIMALS
 
 
 def localised(frame: pd.DataFrame, lang: str, places: Mapping[Hashable, int] | None = None,
@@ -73,6 +64,6 @@ def localised(frame: pd.DataFrame, lang: str, places: Mapping[Hashable, int] | N
         values = _numbers(frame[name])
         if values is None:
             continue
-        styler = styler.format(_number(lang, places.get(name, _decimals(values))),
-                               subset=[name])
+        digits = places.get(name, exact_decimals(values, MAX_DECIMALS))
+        styler = styler.format(_number(lang, digits), subset=[name])
     return styler

@@ -7,6 +7,7 @@ comes from :data:`TEXT` (or from a registry's ``label_vi``/``label_en``).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from povcore.indicators import Indicator, Kind, get_indicator
 
@@ -403,6 +404,19 @@ def format_number(value: float | None, lang: str = "vi", decimals: int = 0) -> s
 
 #: Decimals of a value of each indicator kind: whole households, rates to 0,01 %.
 DECIMALS: dict[Kind, int] = {"count": 0, "rate": 2, "share": 2}
+
+
+def exact_decimals(values: Iterable[float], most: int = 3) -> int:
+    """Fewest decimals (at most ``most``) that write every one of ``values`` exactly.
+
+    >>> exact_decimals((0.5, 2.25, 10.0)), exact_decimals((1.0, 5.0)), exact_decimals([1 / 3])
+    (2, 0, 3)
+    """
+    numbers = [float(v) for v in values]
+    for places in range(most):
+        if all(abs(v * 10**places - round(v * 10**places)) < 1e-6 for v in numbers):
+            return places
+    return most
 
 
 def decimals_of(indicator: str | Indicator) -> int:

@@ -19,7 +19,7 @@ import pandas as pd
 from analysis.classify import Classification, class_colours, class_labels, classify
 from analysis.mapdata import MapValues, map_values
 from analysis.viewstate import ViewState
-from povcore.i18n import decimals_of, format_change, format_number, format_value, t
+from povcore.i18n import decimals_of, exact_decimals, format_change, format_number, format_value, t
 from povcore.indicators import get_indicator
 from povcore.units import get_version, registry
 from povmaps.choropleth import (
@@ -136,7 +136,7 @@ def build_view(obs: pd.DataFrame, state: ViewState, year: int, frame: gpd.GeoDat
     colours = list(class_colours(cls, state.palette))
     unit = _unit(state.indicator, lang)
     decimals = max(decimals_of(state.indicator),
-                   _places(state.breaks) if state.scheme == "manual" else 0)
+                   exact_decimals(state.breaks) if state.scheme == "manual" else 0)
     labels = class_labels(cls, lambda v: format_number(v, lang, decimals))
     group = units_group(frame, mv.values, cls.yb, colours,
                         tooltip_rows=_tooltip_rows(mv, lang), selected=_on_map(state, frame),
@@ -184,15 +184,6 @@ def stamp_lines(source: str | None, imported: str | None,
     if imported:
         lines.append((t("last_import", lang), f"{imported.replace('T', ' ')[:16]} UTC"))
     return lines
-
-
-def _places(bounds: tuple[float, ...]) -> int:
-    """Decimals that write every bound exactly (up to 3): manual breaks like 0,5.
-
-    >>> _places((0.5, 2.25, 10.0)), _places((1.0, 5.0))
-    (2, 0)
-    """
-    return max((min(3, len(f"{b:g}".partition(".")[2])) for b in bounds), default=0)
 
 
 def _on_map(state: ViewState, frame: pd.DataFrame) -> str | None:
