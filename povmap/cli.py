@@ -632,7 +632,7 @@ export_group = _subgroup("export", "Xuất bản đồ in (PNG/PDF), bộ trình
 def _spec_from_options(options: dict[str, Any]) -> Any:
     from urllib.parse import parse_qsl, urlsplit
 
-    from analysis.viewstate import from_query
+    from analysis.viewstate import BreaksError, from_query, parse_breaks
     from povexport.staticmap import MapSpec
     from povmap.exporting import with_defaults
 
@@ -647,10 +647,12 @@ def _spec_from_options(options: dict[str, Any]) -> Any:
         spec = MapSpec(**state.view())
     breaks = options.pop("breaks")
     if breaks:
+        # "1,2,5" as in a link; with ";" the Vietnamese way, a comma being decimal ("2,5; 5").
         try:
-            options["breaks"] = tuple(float(b) for b in breaks.replace(";", ",").split(","))
-        except ValueError as err:
-            raise click.BadParameter(f"{breaks!r}: ví dụ / e.g. 1,2,5,10",
+            options["breaks"] = parse_breaks(breaks if ";" in breaks
+                                             else breaks.replace(",", ";"))
+        except BreaksError as err:
+            raise click.BadParameter(f"{err} — ví dụ / e.g. 1,2,5,10 hoặc / or 0,5; 1; 2,5",
                                      param_hint="--breaks") from err
         if options.get("scheme") is None:
             options["scheme"] = "manual"

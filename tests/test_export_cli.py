@@ -56,6 +56,18 @@ def test_export_map_from_a_shared_link_to_pdf(demo_env):
     assert "Quy đổi về 95 xã, phường hiện nay" in text
 
 
+def test_export_map_breaks_typed_the_vietnamese_way(demo_env):
+    """With ";" between breaks the comma is a decimal comma, as in the app."""
+    env, root = demo_env
+    doc = _json(env, "export", "map", "--year", "2025", "--indicator", "poor_a_rate",
+                "--breaks", "0,5; 1; 2,5", "--out", str(root / "vn.pdf"))
+    assert (doc["scheme"], doc["bins"][:3]) == ("manual", [0.5, 1.0, 2.5])
+    bad = run_povmap(env, "export", "map", "--breaks", "1,2", "--out", str(root / "x.pdf"),
+                     check=False)
+    assert bad.returncode == 2
+    assert "Cần 3 đến 9 ngưỡng" in bad.stderr
+
+
 def test_export_map_rejects_a_bad_format_and_an_empty_store(demo_env, tmp_path):
     env, root = demo_env
     bad = run_povmap(env, "export", "map", "--out", str(root / "x.gif"), check=False)
