@@ -57,7 +57,6 @@ __all__ = [
     "Ranking",
     "StatusSource",
     "allocate",
-    "apply_filter",
     "area_classes",
     "criteria_frame",
     "default_allocation",
@@ -448,11 +447,6 @@ def parse_filter(wheres: Sequence[str]) -> Filter:
                         for w in wheres if w.strip()))
 
 
-def apply_filter(frame: pd.DataFrame, flt: Filter) -> pd.DataFrame:
-    """Rows of ``frame`` passing ``flt``."""
-    return frame[flt.mask(frame)]
-
-
 # ---------------------------------------------------------------- weights and defaults
 
 
@@ -620,7 +614,10 @@ def _bounded(points: np.ndarray, budget: float, lo: float, hi: float) -> np.ndar
     """Real shares ``clip(λ·p, lo, hi)`` summing to ``budget`` (λ by bisection)."""
     if points.sum() <= 0:
         points = np.ones_like(points)
-    points = points / points.max()  # same shares; keeps λ·p finite for tiny points
+    # Same shares on a 0–1 scale; points below 1e-12 of the largest count as none (they
+    # could only be reached with a λ that overflows), so λ·p stays finite.
+    points = points / points.max()
+    points = np.where(points < 1e-12, 0.0, points)
     positive = points > 0
 
     def total(lam: float, p: np.ndarray) -> float:
