@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
@@ -185,8 +185,3 @@ def _rename(text: str, renames: Mapping[str, str]) -> str:
         if old in out and f"{old} (nay:" not in out:
             out = out.replace(old, f"{old} (nay: {new})")
     return out
-
-
-def overdue_ids(table: pd.DataFrame) -> Sequence[str]:
-    """Ids of overdue tasks in a :func:`task_table`."""
-    return [str(x) for x in table.loc[table["overdue"], "id"]]

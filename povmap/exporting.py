@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.progress import PhaseProgress
-from analysis.targets import PHASES
+from analysis.targets import phase_of_year
 from geodata.boundaries import Boundaries, load_boundaries
 from povcore.config import Settings, settings
 from povcore.errors import PovmapError
@@ -144,7 +144,7 @@ def _engine_progress(year: int, cfg: Settings) -> PhaseProgress | None:
     """The progress engine's result for the phase of ``year``, on today's units."""
     from povmap.progress import compute
 
-    phase = next((k for k, (a, b) in PHASES.items() if a <= year <= b), None)
+    phase = phase_of_year(year)
     if phase is None:
         return None
     try:
