@@ -779,7 +779,9 @@ def _merge_sheets(states: list[_Sheet]) -> tuple[list[Cell], int, list[Issue]]:
         for cell in mine:
             seen.setdefault((cell.unit_code, cell.indicator, cell.year), (cell.value, st.grid.name))
         if st.cells and not mine:
-            cover = next(iter({seen[(c.unit_code, c.indicator, c.year)][1] for c in st.cells}))
+            # The first sheet (in workbook order) that holds its cells: the same on every run.
+            covers = {seen[(c.unit_code, c.indicator, c.year)][1] for c in st.cells}
+            cover = next(s.grid.name for s in states if s.grid.name in covers)
             st.report.status = f"trùng sheet '{cover}' / repeats sheet '{cover}'"
         else:
             rows += len(st.unit_values)
