@@ -425,8 +425,11 @@ def decimals_of(indicator: str | Indicator) -> int:
     >>> decimals_of("poor_a"), decimals_of("poor_a_rate")
     (0, 2)
     """
-    ind = indicator if isinstance(indicator, Indicator) else get_indicator(indicator)
-    return DECIMALS[ind.kind]
+    return DECIMALS[_resolve(indicator).kind]
+
+
+def _resolve(indicator: str | Indicator) -> Indicator:
+    return indicator if isinstance(indicator, Indicator) else get_indicator(indicator)
 
 
 def _unit(ind: Indicator, lang: str) -> str:
@@ -441,8 +444,8 @@ def format_value(value: float | None, indicator: str | Indicator, lang: str = "v
     >>> format_value(0.4123, "poor_rate"), format_value(3718, "poor", "en")
     ('0,41 %', '3,718 households')
     """
-    ind = indicator if isinstance(indicator, Indicator) else get_indicator(indicator)
-    return f"{format_number(value, lang, DECIMALS[ind.kind])} {_unit(ind, lang)}"
+    ind = _resolve(indicator)
+    return f"{format_number(value, lang, decimals_of(ind))} {_unit(ind, lang)}"
 
 
 def format_change(value: float | None, indicator: str | Indicator, lang: str = "vi") -> str:
@@ -453,7 +456,7 @@ def format_change(value: float | None, indicator: str | Indicator, lang: str = "
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    ind = indicator if isinstance(indicator, Indicator) else get_indicator(indicator)
+    ind = _resolve(indicator)
     sign = "+" if value > 0 else ""
     unit = _unit(ind, lang) if ind.kind == "count" else ("điểm %" if lang == "vi" else "pts")
-    return f"{sign}{format_number(value, lang, DECIMALS[ind.kind])} {unit}"
+    return f"{sign}{format_number(value, lang, decimals_of(ind))} {unit}"
