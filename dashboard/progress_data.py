@@ -38,12 +38,22 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 
 def preload() -> None:
-    """Targets, tasks and agencies from the plan into the store (only new keys)."""
+    """Targets, tasks and agencies from the plan into the store (only new keys).
+
+    Once per store content (its token): a rerun of a page neither re-reads the plan's
+    files nor opens write transactions on an unchanged store.
+    """
+    _seeded(data.store_token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _seeded(token: data.Token) -> bool:
     province = settings().province
     s = store()
     seed_targets(s, [t.to_dict() for t in default_targets(province)])
     seed_tasks(s, _records(default_tasks()))
     seed_agencies(s, _records(default_agencies(province)))
+    return True
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
